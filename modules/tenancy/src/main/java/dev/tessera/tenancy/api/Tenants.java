@@ -1,0 +1,31 @@
+package dev.tessera.tenancy.api;
+
+import java.util.Optional;
+
+/** The platform's tenant directory: create, inspect, change and retire tenants. */
+public interface Tenants {
+  TenantView create(NewTenant request);
+
+  Optional<TenantView> find(TenantId id);
+
+  /** Like {@link #find} but a missing tenant is a {@link NotFoundException}. */
+  default TenantView get(TenantId id) {
+    return find(id).orElseThrow(() -> new NotFoundException("tenant", id));
+  }
+
+  Page<TenantView> list(PageRequest page);
+
+  /** The limits a tenant gets when none are given (TESSERA_LIMITS_*). */
+  TenantLimits defaultLimits();
+
+  TenantView update(TenantId id, TenantPatch patch);
+
+  /** Suspends now; the data is purged once the grace period has passed. */
+  TenantView delete(TenantId id);
+
+  /**
+   * Moves the tenant to another tier while its traffic continues; returns when the move is done.
+   * A failure leaves the tenant on its old tier with its data intact.
+   */
+  TierMoveReport changeTier(TenantId id, Tier target);
+}

@@ -1,0 +1,67 @@
+package dev.tessera.tenancy.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * One pool per database, all logged in as the application role: the shared database's pool and
+ * a small one for each tenant that has a database of its own.
+ */
+final class ConnectionPools implements AutoCloseable {
+  private final DatabaseServer server;
+  private final String appPassword;
+  private final int sharedSize;
+  private final int tenantSize;
+  private final Map<String, HikariDataSource> pools = new ConcurrentHashMap<>();
+
+  ConnectionPools(DatabaseServer server, String appPassword, int sharedSize, int tenantSize) {
+    this.server = server;
+    this.appPassword = appPassword;
+    this.sharedSize = sharedSize;
+    this.tenantSize = tenantSize;
+  }
+
+  DataSource shared() {
+    return forDatabase(server.sharedDatabase());
+  }
+
+  DataSource forDatabase(String database) {
+    return pools.computeIfAbsent(database, this::open);
+  }
+
+  private HikariDataSource open(String database) {
+    boolean shared = database.equals(server.sharedDatabase());
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("tessera-" + database);
+    PGSimpleDataSource pg = new PGSimpleDataSource();
+    pg.setURL(server.jdbcUrl(database));
+    pg.setUser(DatabaseServer.APP_ROLE);
+    pg.setPassword(appPassword);
+    // a data source, not a URL: DriverManager does not see drivers inside the WAR
+    config.setDataSource(pg);
+    config.setMaximumPoolSize(shared ? sharedSize : tenantSize);
+    config.setMinimumIdle(shared ? Math.min(2, sharedSize) : 0);
+    config.setIdleTimeout(60_000);
+    config.setConnectionTimeout(10_000);
+    config.setAutoCommit(true);
+    return new HikariDataSource(config);
+  }
+
+  /** Closes a dedicated database's pool, e.g. before that database is dropped. */
+  void closeDatabase(String database) {
+    HikariDataSource ds = pools.remove(database);
+    if (ds != null) {
+      ds.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    pools.values().forEach(HikariDataSource::close);
+    pools.clear();
+  }
+}

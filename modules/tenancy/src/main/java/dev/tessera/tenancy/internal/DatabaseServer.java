@@ -1,0 +1,198 @@
+package dev.tessera.tenancy.internal;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The PostgreSQL server Tessera talks to: an embedded one (real binaries, data under the data
+ * dir, started and stopped with the platform) or the operator's. Knows how to reach any database
+ * on it as the administrator (for migrations and tenant databases) or as the application role.
+ */
+final class DatabaseServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(DatabaseServer.class.getName());
+  private static final Pattern URL =
+      Pattern.compile("jdbc:postgresql://([^/?]+)/([^?]*)(\\?.*)?");
+
+  private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
+  static final String OWNER_ROLE = "tessera_owner";
+  static final String APP_ROLE = "tessera_app";
+  static final String EMBEDDED_DATABASE = "tessera";
+
+  private final EmbeddedPostgres embedded;
+  private final String hostPort;
+  private final String sharedDatabase;
+  private final String query;
+  private final String adminUser;
+  private final String adminPassword;
+
+  private DatabaseServer(
+      EmbeddedPostgres embedded,
+      String hostPort,
+      String sharedDatabase,
+      String query,
+      String adminUser,
+      String adminPassword) {
+    this.embedded = embedded;
+    this.hostPort = hostPort;
+    this.sharedDatabase = sharedDatabase;
+    this.query = query;
+    this.adminUser = adminUser;
+    this.adminPassword = adminPassword;
+  }
+
+  static DatabaseServer start(PlatformSettings settings) throws IOException, SQLException {
+    if (settings.externalUrl().isPresent()) {
+      Matcher m = URL.matcher(settings.externalUrl().get());
+      if (!m.matches()) {
+        throw new IllegalStateException(
+            "TENANCY-0002 TESSERA_DB_URL must look like jdbc:postgresql://host:port/database");
+      }
+      return new DatabaseServer(
+          null,
+          m.group(1),
+          m.group(2),
+          m.group(3) == null ? "" : m.group(3),
+          settings.dbUser(),
+          settings.dbPassword());
+    }
+    Path pgDir = settings.dataDir().resolve("pg");
+    Files.createDirectories(pgDir);
+    int port = settings.embeddedPort() > 0 ? settings.embeddedPort() : freePort();
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(pgDir)
+            .setCleanDataDirectory(false)
+            .setPort(port)
+            .setServerConfig("max_connections", "300")
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .start();
+    LOG.info("TENANCY-0001 embedded PostgreSQL started on 127.0.0.1:" + port + ", data in " + pgDir);
+    DatabaseServer server =
+        new DatabaseServer(pg, "127.0.0.1:" + port, EMBEDDED_DATABASE, "", "postgres", "");
+    server.createDatabaseIfMissing(EMBEDDED_DATABASE);
+    return server;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  String adminUser() {
+    return adminUser;
+  }
+
+  String adminPassword() {
+    return adminPassword;
+  }
+
+  String sharedDatabase() {
+    return sharedDatabase;
+  }
+
+  String jdbcUrl(String database) {
+    return "jdbc:postgresql://" + hostPort + "/" + database + query;
+  }
+
+  Connection adminConnection(String database) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", adminUser);
+    p.setProperty("password", adminPassword);
+    // the driver directly: DriverManager does not see drivers inside a WAR's class loader
+    Connection c = DRIVER.connect(jdbcUrl(database), p);
+    if (c == null) {
+      throw new SQLException("TENANCY-0007 not a PostgreSQL URL: " + jdbcUrl(database));
+    }
+    return c;
+  }
+
+  /**
+   * Creates the owner role (owns every object, cannot log in) and the application role (logs in,
+   * owns nothing, not superuser, no BYPASSRLS), and lets the administrator act as the owner.
+   */
+  void ensureRoles(String appPassword) throws SQLException {
+    try (Connection c = adminConnection(sharedDatabase);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "DO $$ BEGIN "
+              + "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + OWNER_ROLE + "') THEN "
+              + "CREATE ROLE " + OWNER_ROLE + " NOLOGIN; END IF; "
+              + "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + APP_ROLE + "') THEN "
+              + "CREATE ROLE " + APP_ROLE + " LOGIN; END IF; END $$");
+      s.execute(
+          "ALTER ROLE " + APP_ROLE
+              + " WITH LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD "
+              + literal(appPassword));
+      s.execute("GRANT " + OWNER_ROLE + " TO CURRENT_USER");
+      prepareDatabase(s, sharedDatabase);
+    }
+  }
+
+  /** Lets the owner create schemas in a database and objects in its public schema. */
+  private static void prepareDatabase(Statement s, String database) throws SQLException {
+    s.execute("GRANT CREATE, CONNECT ON DATABASE " + identifier(database) + " TO " + OWNER_ROLE);
+    s.execute("GRANT CREATE, USAGE ON SCHEMA public TO " + OWNER_ROLE);
+  }
+
+  void createDatabaseIfMissing(String database) throws SQLException {
+    try (Connection c = adminConnection("postgres");
+        Statement s = c.createStatement()) {
+      var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = " + literal(database));
+      if (!rs.next()) {
+        s.execute("CREATE DATABASE " + identifier(database));
+        LOG.info("TENANCY-0003 created database " + database);
+      }
+    }
+    if (!database.equals(EMBEDDED_DATABASE) || !isEmbedded()) {
+      try (Connection c = adminConnection(database);
+          Statement s = c.createStatement()) {
+        prepareDatabase(s, database);
+      }
+    }
+  }
+
+  void dropDatabase(String database) throws SQLException {
+    try (Connection c = adminConnection("postgres");
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + identifier(database) + " WITH (FORCE)");
+    }
+  }
+
+  static String literal(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  static String identifier(String name) {
+    if (!name.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("TENANCY-0004 unsafe database name: " + name);
+    }
+    return "\"" + name + "\"";
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      try {
+        embedded.close();
+        LOG.info("TENANCY-0005 embedded PostgreSQL stopped");
+      } catch (IOException e) {
+        LOG.warning("TENANCY-0006 embedded PostgreSQL did not stop cleanly: " + e);
+      }
+    }
+  }
+}

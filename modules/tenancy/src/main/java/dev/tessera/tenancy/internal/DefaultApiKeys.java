@@ -1,0 +1,177 @@
+package dev.tessera.tenancy.internal;
+
+import dev.tessera.tenancy.api.ApiKeyScope;
+import dev.tessera.tenancy.api.ApiKeyView;
+import dev.tessera.tenancy.api.ApiKeys;
+import dev.tessera.tenancy.api.InvalidInputException;
+import dev.tessera.tenancy.api.IssuedApiKey;
+import dev.tessera.tenancy.api.KeyPrincipal;
+import dev.tessera.tenancy.api.NewApiKey;
+import dev.tessera.tenancy.api.NotFoundException;
+import dev.tessera.tenancy.api.Page;
+import dev.tessera.tenancy.api.PageRequest;
+import dev.tessera.tenancy.api.Role;
+import dev.tessera.tenancy.api.TenantId;
+import dev.tessera.tenancy.api.TenantStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * API keys: issued once, stored as a hash, verified with a short local cache. A cached
+ * verification lives at most one second, so a revocation is refused on every instance within a
+ * second without any cluster message.
+ */
+@ApplicationScoped
+public class DefaultApiKeys implements ApiKeys {
+  private static final long CACHE_NANOS = 1_000_000_000L;
+  private static final int CACHE_MAX = 50_000;
+
+  @Inject TenantTransactions tx;
+  @Inject TenantPlacements placements;
+
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  private record Verified(KeyPrincipal principal, long validUntilNanos) {}
+
+  @Override
+  public IssuedApiKey create(TenantId tenant, NewApiKey request) {
+    Validation.required("body", request);
+    String name = Validation.text("name", request.name(), 100);
+    Set<ApiKeyScope> scopes =
+        request.scopes() == null || request.scopes().isEmpty()
+            ? EnumSet.of(ApiKeyScope.INFERENCE)
+            : EnumSet.copyOf(request.scopes());
+    if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
+      throw InvalidInputException.field("expiresAt", "must be in the future");
+    }
+    String key = ApiKeyFormat.issue(tenant);
+    ApiKeyRecord r = new ApiKeyRecord();
+    r.id = UUID.randomUUID();
+    r.tenantId = tenant.value();
+    r.name = name;
+    r.displayPrefix = ApiKeyFormat.displayPrefix(key);
+    r.secretHash = LocalSecrets.sha256(key);
+    r.scopes = scopes.stream().map(ApiKeyScope::wireName).toArray(String[]::new);
+    r.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    r.expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
+    tx.inSession(
+        tenant,
+        s -> {
+          s.persist(r);
+          return null;
+        });
+    return new IssuedApiKey(r.toView(), key);
+  }
+
+  @Override
+  public Page<ApiKeyView> list(TenantId tenant, PageRequest page) {
+    return tx.inSession(
+        tenant,
+        s -> {
+          var q =
+              page.cursor() == null
+                  ? s.createQuery(
+                      "from ApiKeyRecord k where k.tenantId = :t order by k.createdAt, k.id",
+                      ApiKeyRecord.class)
+                  : s.createQuery(
+                          "from ApiKeyRecord k where k.tenantId = :t and (k.createdAt > :c "
+                              + "or (k.createdAt = :c and k.id > :id)) order by k.createdAt, k.id",
+                          ApiKeyRecord.class)
+                      .setParameter("c", Cursors.decode(page.cursor()).createdAt())
+                      .setParameter("id", Cursors.decode(page.cursor()).id());
+          List<ApiKeyRecord> rows =
+              q.setParameter("t", tenant.value()).setMaxResults(page.size() + 1).list();
+          return Pages.of(rows, page.size(), ApiKeyRecord::toView, k -> k.createdAt, k -> k.id);
+        });
+  }
+
+  @Override
+  public ApiKeyView revoke(TenantId tenant, UUID keyId) {
+    ApiKeyView view =
+        tx.inSession(
+            tenant,
+            s -> {
+              ApiKeyRecord r = s.find(ApiKeyRecord.class, keyId);
+              if (r == null || !r.tenantId.equals(tenant.value())) {
+                throw new NotFoundException("API key", keyId);
+              }
+              if (r.revokedAt == null) {
+                r.revokedAt = Instant.now();
+              }
+              return r.toView();
+            });
+    verified.values().removeIf(v -> v.principal().keyId().equals(keyId));
+    return view;
+  }
+
+  @Override
+  public Optional<KeyPrincipal> authenticate(String presentedKey) {
+    Optional<TenantId> claimed = ApiKeyFormat.tenantOf(presentedKey);
+    if (claimed.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] hash = LocalSecrets.sha256(presentedKey);
+    String cacheKey = HexFormat.of().formatHex(hash);
+    long now = System.nanoTime();
+    Verified hit = verified.get(cacheKey);
+    if (hit != null && now < hit.validUntilNanos()) {
+      return Optional.of(hit.principal());
+    }
+    TenantId tenant = claimed.get();
+    Optional<Placement> placement = placements.find(tenant);
+    if (placement.isEmpty() || placement.get().status() != TenantStatus.ACTIVE) {
+      verified.remove(cacheKey);
+      return Optional.empty();
+    }
+    Optional<Verified> fresh =
+        tx.inSession(
+            tenant,
+            s -> {
+              ApiKeyRecord r =
+                  s.createQuery(
+                          "from ApiKeyRecord k where k.tenantId = :t and k.secretHash = :h",
+                          ApiKeyRecord.class)
+                      .setParameter("t", tenant.value())
+                      .setParameter("h", hash)
+                      .uniqueResult();
+              Instant at = Instant.now();
+              if (r == null
+                  || r.revokedAt != null
+                  || (r.expiresAt != null && !r.expiresAt.isAfter(at))) {
+                return Optional.<Verified>empty();
+              }
+              if (r.lastUsedAt == null || r.lastUsedAt.isBefore(at.minusSeconds(60))) {
+                r.lastUsedAt = at;
+              }
+              long until = now + CACHE_NANOS;
+              if (r.expiresAt != null) {
+                until = Math.min(until, now + ChronoUnit.NANOS.between(at, r.expiresAt));
+              }
+              Set<Role> roles = EnumSet.noneOf(Role.class);
+              r.scopeSet().forEach(sc -> roles.addAll(sc.roles()));
+              return Optional.of(
+                  new Verified(
+                      new KeyPrincipal(tenant, placement.get().tier(), r.id, r.name, Set.copyOf(roles)),
+                      until));
+            });
+    if (fresh.isEmpty()) {
+      verified.remove(cacheKey);
+      return Optional.empty();
+    }
+    if (verified.size() >= CACHE_MAX) {
+      verified.clear();
+    }
+    verified.put(cacheKey, fresh.get());
+    return Optional.of(fresh.get().principal());
+  }
+}

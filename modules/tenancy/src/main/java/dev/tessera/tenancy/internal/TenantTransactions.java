@@ -1,0 +1,100 @@
+package dev.tessera.tenancy.internal;
+
+import dev.tessera.tenancy.api.ConflictException;
+import dev.tessera.tenancy.api.NotFoundException;
+import dev.tessera.tenancy.api.TenantData;
+import dev.tessera.tenancy.api.TenantId;
+import dev.tessera.tenancy.api.TenantStatus;
+import dev.tessera.tenancy.api.TesseraException;
+import dev.tessera.tenancy.api.UnavailableException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.function.Function;
+import org.hibernate.Session;
+import org.hibernate.Transaction;
+import org.postgresql.util.PSQLException;
+
+/**
+ * Every tenant transaction goes through here: it picks the tenant's database, pins the tenant
+ * for this transaction only ({@code set_config(..., true)}: nothing survives in the pooled
+ * connection), waits out a running tier move, and retries once on the new placement if the
+ * tenant has moved away from the database it was routed to.
+ */
+@ApplicationScoped
+public class TenantTransactions implements TenantData {
+  @Inject DataPlatform platform;
+  @Inject TenantPlacements placements;
+
+  @Override
+  public <T> T inTenant(TenantId tenant, Work<T> work) {
+    return inSession(tenant, session -> session.doReturningWork(work::run));
+  }
+
+  /** Runs JPA work in one transaction of the tenant's database, RLS pinned to the tenant. */
+  <T> T inSession(TenantId tenant, Function<Session, T> work) {
+    for (int attempt = 0; ; attempt++) {
+      Placement p = placements.get(tenant);
+      if (p.status() == TenantStatus.PURGED) {
+        throw new NotFoundException("tenant", tenant);
+      }
+      try (Session s = platform.store().open(placements.databaseOf(p))) {
+        Transaction tx = s.beginTransaction();
+        try {
+          boolean resident = s.doReturningWork(c -> enter(c, tenant));
+          if (!resident) {
+            tx.rollback();
+            placements.invalidate(tenant);
+            if (attempt < 2) {
+              continue;
+            }
+            throw new UnavailableException("The tenant is being moved; retry shortly.", 1);
+          }
+          T result = work.apply(s);
+          tx.commit();
+          return result;
+        } catch (RuntimeException e) {
+          if (tx.isActive()) {
+            tx.rollback();
+          }
+          throw translate(e);
+        }
+      }
+    }
+  }
+
+  static boolean enter(Connection c, TenantId tenant) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT tessera_meta.enter_tenant(?)")) {
+      ps.setObject(1, tenant.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** A unique-key clash is the caller's conflict, not a server fault. */
+  static RuntimeException translate(RuntimeException e) {
+    if (e instanceof TesseraException) {
+      return e;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+        String constraint =
+            t instanceof PSQLException p && p.getServerErrorMessage() != null
+                ? p.getServerErrorMessage().getConstraint()
+                : null;
+        return new ConflictException(
+            switch (String.valueOf(constraint)) {
+              case "users_email_unique" -> "A user with this email already exists.";
+              case "tenants_slug_unique" -> "A tenant with this slug already exists.";
+              default -> "That already exists.";
+            });
+      }
+    }
+    return e;
+  }
+}

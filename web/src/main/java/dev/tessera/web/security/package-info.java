@@ -1,0 +1,2 @@
+/** Authentication (bearer tokens and API keys) and the request's caller. */
+package dev.tessera.web.security;

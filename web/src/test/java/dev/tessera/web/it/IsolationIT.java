@@ -1,0 +1,265 @@
+package dev.tessera.web.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Database-enforced isolation, checked for every tenant-owned table discovered from the catalog
+ * (a table added later is covered without touching this test), in the shared database and in a
+ * tenant's own database, connected exactly as the application connects.
+ */
+class IsolationIT {
+  static Platform platform;
+  static Api operator;
+  static String tenantA;
+  static String tenantB;
+  static String dedicated;
+  static String dedicatedDb;
+
+  @BeforeAll
+  static void seed() {
+    platform = Platform.get();
+    operator = platform.operator();
+    tenantA = operator.createTenant("STANDARD");
+    tenantB = operator.createTenant("STANDARD");
+    dedicated = operator.createTenant("PROFESSIONAL");
+    dedicatedDb = "tessera_t_" + dedicated.replace("-", "");
+    for (String t : List.of(tenantA, tenantB, dedicated)) {
+      operator.createKey(t, "admin");
+      assertThat(operator.createUser(t, "someone-" + UUID.randomUUID() + "@example.com").status())
+          .isEqualTo(201);
+    }
+  }
+
+  /** Public tables with a tenant_id column: the tenant-owned ones. */
+  static List<String> tenantTables(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+                    + "AND column_name = 'tenant_id' ORDER BY table_name")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void every_public_table_is_tenant_owned_with_forced_rls_and_a_tenant_policy() throws Exception {
+    for (String db : List.of(Platform.DATABASE, dedicatedDb)) {
+      try (Connection c = platform.superuser(db)) {
+        List<String> owned = tenantTables(c);
+        assertThat(owned).contains("users", "api_keys", "tenant_residency");
+        try (Statement s = c.createStatement();
+            ResultSet rs =
+                s.executeQuery(
+                    "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
+                        + "(SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid), "
+                        + "(SELECT bool_or(a.attname = 'tenant_id' AND a.attnotnull) FROM pg_attribute a WHERE a.attrelid = c.oid) "
+                        + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')")) {
+          int tables = 0;
+          while (rs.next()) {
+            tables++;
+            String t = rs.getString(1);
+            assertThat(rs.getBoolean(2)).as(db + "." + t + " RLS enabled").isTrue();
+            assertThat(rs.getBoolean(3)).as(db + "." + t + " RLS forced").isTrue();
+            assertThat(rs.getInt(4)).as(db + "." + t + " has a policy").isPositive();
+            assertThat(rs.getBoolean(5)).as(db + "." + t + " tenant_id NOT NULL").isTrue();
+          }
+          assertThat(tables).isEqualTo(owned.size());
+        }
+      }
+    }
+  }
+
+  @Test
+  void tenant_id_leads_every_key_index_and_foreign_key() throws Exception {
+    try (Connection c = platform.superuser(Platform.DATABASE);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT i.indexrelid::regclass::text, a.attname FROM pg_index i "
+                  + "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                  + "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0] "
+                  + "WHERE n.nspname = 'public'")) {
+        int n = 0;
+        while (rs.next()) {
+          n++;
+          assertThat(rs.getString(2)).as("first column of " + rs.getString(1)).isEqualTo("tenant_id");
+        }
+        assertThat(n).isPositive();
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT con.conname, (SELECT array_agg(a.attname::text) FROM pg_attribute a "
+                  + "WHERE a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)) "
+                  + "FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace "
+                  + "WHERE con.contype = 'f' AND n.nspname = 'public'")) {
+        while (rs.next()) {
+          assertThat((String[]) rs.getArray(2).getArray())
+              .as("foreign key " + rs.getString(1))
+              .contains("tenant_id");
+        }
+      }
+    }
+  }
+
+  @Test
+  void the_application_role_is_powerless_outside_rls() throws Exception {
+    for (String db : List.of(Platform.DATABASE, dedicatedDb)) {
+      try (Connection c = platform.superuser(db);
+          Statement s = c.createStatement()) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = 'tessera_app'")) {
+          assertThat(rs.next()).isTrue();
+          for (int i = 1; i <= 4; i++) {
+            assertThat(rs.getBoolean(i)).as("tessera_app attribute " + i).isFalse();
+          }
+        }
+        assertThat(single(s, "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'tessera_app'"))
+            .as("relations owned by the app role")
+            .isZero();
+        assertThat(single(s, "SELECT count(*) FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE r.rolname = 'tessera_app'"))
+            .isZero();
+        assertThat(single(s, "SELECT count(*) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE r.rolname = 'tessera_app'"))
+            .isZero();
+        assertThat(
+                single(
+                    s,
+                    "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE n.nspname IN ('public', 'platform', 'tessera_meta') AND c.relkind IN ('r','p') "
+                        + "AND has_table_privilege('tessera_app', c.oid, 'TRUNCATE')"))
+            .as("tables the app role may TRUNCATE")
+            .isZero();
+        assertThat(
+                single(
+                    s,
+                    "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE c.relkind = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                        + "AND NOT coalesce(c.reloptions @> ARRAY['security_invoker=true'], false)"))
+            .as("views without security_invoker")
+            .isZero();
+      }
+    }
+  }
+
+  @Test
+  void another_tenant_sees_changes_and_inserts_nothing_of_mine() throws Exception {
+    check(Platform.DATABASE, tenantA, tenantB);
+    check(Platform.DATABASE, tenantB, tenantA);
+    // the dedicated database: the same rules hold against a foreign tenant id
+    check(dedicatedDb, dedicated, tenantA);
+  }
+
+  private void check(String db, String owner, String other) throws Exception {
+    try (Connection su = platform.superuser(db);
+        Connection app = platform.app(db)) {
+      for (String table : tenantTables(su)) {
+        String ownerRow = oneRowAsJson(su, table, owner);
+        assertThat(ownerRow)
+            .as("fixture data: tenant " + owner + " needs a row in " + table + " (add one in seed())")
+            .isNotNull();
+        app.setAutoCommit(false);
+        pin(app, other);
+        try (Statement s = app.createStatement()) {
+          try (ResultSet rs = s.executeQuery("SELECT tenant_id::text FROM public." + table)) {
+            while (rs.next()) {
+              assertThat(rs.getString(1)).as(table + " row visible to " + other).isEqualTo(other);
+            }
+          }
+          assertThat(s.executeUpdate("UPDATE public." + table + " SET tenant_id = tenant_id WHERE tenant_id = '" + owner + "'"))
+              .as("UPDATE of another tenant's rows in " + table)
+              .isZero();
+          assertThat(s.executeUpdate("DELETE FROM public." + table + " WHERE tenant_id = '" + owner + "'"))
+              .as("DELETE of another tenant's rows in " + table)
+              .isZero();
+        }
+        assertThatThrownBy(() -> insertJson(app, table, ownerRow))
+            .as("INSERT into " + table + " with another tenant's id")
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("row-level security");
+        app.rollback();
+
+        // no tenant set: nothing visible, nothing writable
+        try (Statement s = app.createStatement();
+            ResultSet rs = s.executeQuery("SELECT count(*) FROM public." + table)) {
+          rs.next();
+          assertThat(rs.getLong(1)).as(table + " rows with no tenant set").isZero();
+        }
+        assertThatThrownBy(() -> insertJson(app, table, ownerRow)).isInstanceOf(SQLException.class);
+        app.rollback();
+        app.setAutoCommit(true);
+      }
+      // the owner is still intact
+      assertThat(oneRowAsJson(su, "users", owner)).isNotNull();
+    }
+  }
+
+  @Test
+  void the_tenant_setting_does_not_survive_the_transaction() throws Exception {
+    try (Connection app = platform.app(Platform.DATABASE)) {
+      app.setAutoCommit(false);
+      pin(app, tenantA);
+      assertThat(count(app, "users")).isPositive();
+      app.commit();
+      app.setAutoCommit(true);
+      assertThat(count(app, "users")).as("after commit, on the same connection").isZero();
+    }
+  }
+
+  static long count(Connection c, String table) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM public." + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static void pin(Connection c, String tenant) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT set_config('app.tenant_id', ?, true)")) {
+      ps.setString(1, tenant);
+      ps.executeQuery().close();
+    }
+  }
+
+  private static String oneRowAsJson(Connection su, String table, String tenant) throws SQLException {
+    try (PreparedStatement ps =
+        su.prepareStatement("SELECT row_to_json(t)::text FROM public." + table + " t WHERE tenant_id = ?::uuid LIMIT 1")) {
+      ps.setString(1, tenant);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static void insertJson(Connection c, String table, String json) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO public." + table + " SELECT * FROM json_populate_record(null::public." + table + ", ?::json)")) {
+      ps.setString(1, json);
+      ps.executeUpdate();
+    }
+  }
+
+  private static long single(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

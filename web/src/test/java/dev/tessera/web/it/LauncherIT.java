@@ -1,0 +1,101 @@
+package dev.tessera.web.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-command run, as an operator does it: {@code ./tessera start} with no database
+ * configured starts an embedded PostgreSQL under the data dir, prints the URL and a generated
+ * operator token once; Ctrl-C (SIGINT) stops everything; a restart keeps the data.
+ */
+class LauncherIT {
+  static final Path ROOT = Path.of(System.getProperty("tessera.it.root", ".."));
+
+  @Test
+  void start_prints_how_to_log_in_stops_on_ctrl_c_and_keeps_data_across_restarts() throws Exception {
+    Path data = Settings.WORK.resolve("launcher-data").toAbsolutePath();
+    Path out1 = Settings.WORK.resolve("launcher-1.log").toAbsolutePath();
+    Path out2 = Settings.WORK.resolve("launcher-2.log").toAbsolutePath();
+    int port = Node.freePort();
+
+    Process first = launch(data, port, out1);
+    String tenant;
+    try {
+      awaitReady(first, port, out1);
+      String printed = Files.readString(out1);
+      assertThat(printed).contains("Tessera is running at http://127.0.0.1:" + port);
+      Path tokenFile = data.resolve("admin-token");
+      assertThat(tokenFile).exists();
+      String token = Files.readString(tokenFile).trim();
+      assertThat(printed).contains("Operator token (shown once").contains(token);
+      assertThat(Files.isDirectory(data.resolve("pg"))).isTrue();
+      Api api = new Api("http://127.0.0.1:" + port, token);
+      tenant = api.createTenant("PROFESSIONAL");
+    } finally {
+      interrupt(first);
+    }
+    assertThat(first.exitValue()).as("exit after Ctrl-C").isNotNull();
+    assertThat(data.resolve("pg/postmaster.pid")).as("embedded PostgreSQL stopped").doesNotExist();
+
+    Process second = launch(data, port, out2);
+    try {
+      awaitReady(second, port, out2);
+      String printed = Files.readString(out2);
+      String token = Files.readString(data.resolve("admin-token")).trim();
+      assertThat(printed).doesNotContain(token).contains("Operator token: see " + data.resolve("admin-token"));
+      Api api = new Api("http://127.0.0.1:" + port, token);
+      assertThat(api.get("/api/v1/tenants/" + tenant).status()).isEqualTo(200);
+      assertThat(api.get("/api/v1/tenants/" + tenant).json().getString("tier")).isEqualTo("PROFESSIONAL");
+    } finally {
+      interrupt(second);
+    }
+    assertThat(data.resolve("pg/postmaster.pid")).doesNotExist();
+  }
+
+  private static Process launch(Path data, int port, Path out) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(ROOT.resolve("tessera").toString(), "start")
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
+    pb.environment().put("TESSERA_PORT", Integer.toString(port));
+    pb.environment().put("TESSERA_DATA_DIR", data.toString());
+    pb.environment().put("TESSERA_SKIP_BUILD", "1");
+    pb.environment().remove("TESSERA_DB_URL");
+    pb.environment().remove("TESSERA_ADMIN_TOKEN");
+    return pb.start();
+  }
+
+  private static void awaitReady(Process p, int port, Path out) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    Api anon = new Api("http://127.0.0.1:" + port, null);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new AssertionError("launcher exited:\n" + Files.readString(out));
+      }
+      try {
+        if (anon.get("/health/ready").status() == 200) {
+          return;
+        }
+      } catch (RuntimeException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("launcher not ready:\n" + Files.readString(out));
+  }
+
+  /** Ctrl-C: SIGINT to the launcher, which has exec'd into the JVM. */
+  private static void interrupt(Process p) throws Exception {
+    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError("the launcher did not stop on SIGINT within 60 s");
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.tessera.web.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One real Payara Micro process running the built WAR, on free loopback ports. */
+final class Node implements AutoCloseable {
+  final String name;
+  final int port;
+  final int clusterPort;
+  final Path dir;
+  final Path log;
+  private Process process;
+
+  Node(String name, Path root) throws IOException {
+    this.name = name;
+    this.port = freePort();
+    this.clusterPort = freePort();
+    this.dir = root.resolve(name);
+    this.log = dir.resolve("server.log");
+    Files.createDirectories(dir.resolve("tmp"));
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Starts the node; {@code peers} are the loopback cluster ports of every member, itself included. */
+  void start(Map<String, String> env, List<Integer> peers) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx768m");
+    cmd.add("-Djava.io.tmpdir=" + dir.resolve("tmp"));
+    cmd.add("-Dhazelcast.socket.bind.any=false");
+    cmd.add("-jar");
+    cmd.add(Settings.MICRO.toString());
+    cmd.add("--deploy");
+    cmd.add(Settings.WAR.toString());
+    cmd.add("--contextroot");
+    cmd.add("/");
+    cmd.add("--port");
+    cmd.add(Integer.toString(port));
+    cmd.add("--interfaces");
+    cmd.add("127.0.0.1");
+    cmd.add("--nohostaware");
+    if (peers.isEmpty()) {
+      cmd.add("--nocluster");
+    } else {
+      StringBuilder members = new StringBuilder();
+      for (int p : peers) {
+        members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
+      }
+      cmd.add("--clustermode");
+      cmd.add("tcpip:" + members);
+      cmd.add("--startport");
+      cmd.add(Integer.toString(clusterPort));
+      cmd.add("--hzinitialjoinwait");
+      cmd.add("0");
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    pb.environment().put("TESSERA_PORT", Integer.toString(port));
+    pb.environment().put("TESSERA_DATA_DIR", dir.resolve("data").toString());
+    process = pb.start();
+  }
+
+  /** Waits until /health/ready answers 200, or fails with the tail of the server log. */
+  void awaitReady(Duration timeout) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited early:\n" + tail());
+      }
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException(name + " not ready in " + timeout + ":\n" + tail());
+  }
+
+  String logText() throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  String tail() throws IOException {
+    String s = logText();
+    return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

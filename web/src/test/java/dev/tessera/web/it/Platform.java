@@ -1,0 +1,118 @@
+package dev.tessera.web.it;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The running platform every integration test shares: a real PostgreSQL (embedded, in this
+ * JVM) and node A, a real Payara Micro running the WAR against it, clustered on loopback so
+ * node B can join when a test needs two instances. Started once, stopped at JVM exit.
+ */
+final class Platform {
+  static final String DATABASE = "tessera_it";
+  private static Platform instance;
+  private static IllegalStateException failure;
+
+  final EmbeddedPostgres pg;
+  final Node a;
+  private Node b;
+
+  private Platform() throws Exception {
+    Files.createDirectories(Settings.WORK);
+    pg =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(Settings.WORK.resolve("pg"))
+            .setCleanDataDirectory(true)
+            .setServerConfig("max_connections", "300")
+            .start();
+    try (Connection c = superuser("postgres");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + DATABASE);
+    }
+    a = new Node("node-a", Settings.WORK);
+    b = null;
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "it-platform-stop"));
+    a.start(env(), List.of(a.clusterPort));
+    a.awaitReady(Duration.ofMinutes(4));
+  }
+
+  static synchronized Platform get() {
+    if (failure != null) {
+      throw failure; // fail every later test class at once instead of starting again
+    }
+    if (instance == null) {
+      try {
+        instance = new Platform();
+      } catch (Exception e) {
+        failure = new IllegalStateException("cannot start the platform under test", e);
+        throw failure;
+      }
+    }
+    return instance;
+  }
+
+  Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("TESSERA_DB_URL", "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DATABASE);
+    env.put("TESSERA_DB_USER", "postgres");
+    env.put("TESSERA_DB_PASSWORD", "postgres");
+    env.put("TESSERA_DB_APP_PASSWORD", Settings.APP_PASSWORD);
+    env.put("TESSERA_ADMIN_TOKEN", Settings.ADMIN_TOKEN);
+    env.put("TESSERA_DB_POOL_SIZE", "4");
+    env.put("TESSERA_TENANTS_PURGE_GRACE", "PT2S");
+    env.put("TESSERA_TENANTS_PURGE_INTERVAL", "PT2S");
+    return env;
+  }
+
+  /** Starts node B in A's cluster (once) and waits until both see a grid of two. */
+  synchronized Node nodeB() throws Exception {
+    if (b == null) {
+      b = new Node("node-b", Settings.WORK);
+      b.start(env(), List.of(a.clusterPort, b.clusterPort));
+      b.awaitReady(Duration.ofMinutes(4));
+    }
+    return b;
+  }
+
+  synchronized void stopNodeB() {
+    if (b != null) {
+      b.close();
+      b = null;
+    }
+  }
+
+  Connection superuser(String database) throws SQLException {
+    return DriverManager.getConnection(pg.getJdbcUrl("postgres", database), "postgres", "postgres");
+  }
+
+  /** A connection as the application role, exactly as the platform connects. */
+  Connection app(String database) throws SQLException {
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + database,
+        "tessera_app",
+        Settings.APP_PASSWORD);
+  }
+
+  Api operator() {
+    return new Api(a.baseUrl(), Settings.ADMIN_TOKEN);
+  }
+
+  private void stop() {
+    stopNodeB();
+    a.close();
+    try {
+      pg.close();
+    } catch (IOException ignored) {
+      // the JVM is exiting
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.tessera.web.it;
+
+import java.nio.file.Path;
+
+/** Where the build put what the integration tests run (set by failsafe in web/pom.xml). */
+final class Settings {
+  static final Path WAR = Path.of(System.getProperty("tessera.it.war", "target/tessera.war"));
+  static final Path MICRO =
+      Path.of(System.getProperty("tessera.it.micro", "target/runtime/payara-micro.jar"));
+  static final Path WORK = Path.of(System.getProperty("tessera.it.work", "target/it"));
+  static final String ADMIN_TOKEN = "it-operator-token-0123456789";
+  static final String APP_PASSWORD = "it-app-password";
+
+  private Settings() {}
+}

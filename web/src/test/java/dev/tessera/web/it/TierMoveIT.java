@@ -1,0 +1,190 @@
+package dev.tessera.web.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.web.it.Api.Reply;
+import jakarta.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Online tier changes under concurrent writes: every acknowledged write is present exactly once
+ * on the new tier and gone from the old; a move that fails midway leaves the tenant where it was.
+ */
+class TierMoveIT {
+  static Platform platform;
+  static Api operator;
+
+  @BeforeAll
+  static void start() {
+    platform = Platform.get();
+    operator = platform.operator();
+  }
+
+  @Test
+  void moves_standard_to_professional_to_enterprise_and_back_while_writes_go_on() throws Exception {
+    String tenant = operator.createTenant("STANDARD");
+    Api admin = operator.as(operator.createKey(tenant, "admin")[1]);
+    List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 20; i++) {
+      acknowledged.add(created(admin.createUser(tenant, "seed" + i + "@example.com")));
+    }
+
+    moveUnderLoad(tenant, admin, "PROFESSIONAL", acknowledged, "a");
+    String db = "tessera_t_" + tenant.replace("-", "");
+    assertThat(rowsOf(Platform.DATABASE, tenant)).as("left behind in the shared database").isZero();
+    assertThat(rowsOf(db, tenant)).isPositive();
+    assertAllPresentOnce(admin, tenant, acknowledged);
+
+    Reply toEnterprise = operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"ENTERPRISE\"}");
+    assertThat(toEnterprise.status()).as(toEnterprise.toString()).isEqualTo(200);
+    assertThat(operator.get("/api/v1/tenants/" + tenant).json().getString("tier")).isEqualTo("ENTERPRISE");
+    assertAllPresentOnce(admin, tenant, acknowledged);
+
+    moveUnderLoad(tenant, admin, "STANDARD", acknowledged, "b");
+    assertThat(databaseExists(db)).as("the dedicated database is dropped").isFalse();
+    assertAllPresentOnce(admin, tenant, acknowledged);
+  }
+
+  @Test
+  void a_failed_move_leaves_the_tenant_on_its_old_tier_intact() throws Exception {
+    String tenant = operator.createTenant("STANDARD");
+    Api admin = operator.as(operator.createKey(tenant, "admin")[1]);
+    List<String> acknowledged = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      acknowledged.add(created(admin.createUser(tenant, "keep" + i + "@example.com")));
+    }
+    // sabotage: the destination database exists with a table in the way, so migrating it fails
+    String db = "tessera_t_" + tenant.replace("-", "");
+    try (Connection su = platform.superuser("postgres");
+        Statement s = su.createStatement()) {
+      s.execute("CREATE DATABASE " + db);
+    }
+    try (Connection su = platform.superuser(db);
+        Statement s = su.createStatement()) {
+      s.execute("CREATE TABLE public.users (something_else int)");
+    }
+    Reply failed = operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"PROFESSIONAL\"}");
+    assertThat(failed.status()).as(failed.toString()).isBetween(400, 599);
+    assertThat(failed.contentType()).startsWith("application/problem+json");
+
+    assertThat(operator.get("/api/v1/tenants/" + tenant).json().getString("tier")).isEqualTo("STANDARD");
+    assertAllPresentOnce(admin, tenant, acknowledged);
+    acknowledged.add(created(admin.createUser(tenant, "after@example.com")));
+    assertAllPresentOnce(admin, tenant, acknowledged);
+    try (Connection su = platform.superuser(Platform.DATABASE);
+        PreparedStatement ps =
+            su.prepareStatement("SELECT state FROM platform.tier_moves WHERE tenant_id = ?::uuid")) {
+      ps.setString(1, tenant);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("FAILED");
+      }
+    }
+    // and a later move still works
+    Reply retried = operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"PROFESSIONAL\"}");
+    assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+    assertAllPresentOnce(admin, tenant, acknowledged);
+  }
+
+  private void moveUnderLoad(
+      String tenant, Api admin, String tier, List<String> acknowledged, String tag) throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService writers = Executors.newFixedThreadPool(4);
+    List<Future<Integer>> results = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      int writer = w;
+      results.add(
+          writers.submit(
+              () -> {
+                int n = 0;
+                while (!stop.get()) {
+                  Reply r = admin.createUser(tenant, tag + "-w" + writer + "-" + n++ + "@example.com");
+                  if (r.status() == 201) {
+                    acknowledged.add(r.json().getString("id"));
+                  } else if (r.status() != 503) {
+                    throw new AssertionError("write failed during the move: " + r);
+                  }
+                }
+                return n;
+              }));
+    }
+    int before = acknowledged.size();
+    awaitWrites(acknowledged, before + 8);
+    Reply moved = operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"" + tier + "\"}");
+    awaitWrites(acknowledged, acknowledged.size() + 8);
+    stop.set(true);
+    int attempts = 0;
+    for (Future<Integer> f : results) {
+      attempts += f.get();
+    }
+    writers.shutdown();
+    assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+    assertThat(moved.json().getString("to")).isEqualTo(tier);
+    assertThat(moved.json().getJsonArray("tables")).isNotEmpty();
+    assertThat(attempts).as("writes attempted around the move").isGreaterThanOrEqualTo(16);
+    assertThat(operator.get("/api/v1/tenants/" + tenant).json().getString("tier")).isEqualTo(tier);
+  }
+
+  private static void awaitWrites(List<String> acknowledged, int atLeast) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (acknowledged.size() < atLeast && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(acknowledged.size()).as("acknowledged writes").isGreaterThanOrEqualTo(atLeast);
+  }
+
+  private static void assertAllPresentOnce(Api admin, String tenant, List<String> acknowledged) {
+    List<JsonObject> users = admin.all("/api/v1/tenants/" + tenant + "/users");
+    Map<String, Long> counts =
+        users.stream().collect(Collectors.groupingBy(u -> u.getString("id"), Collectors.counting()));
+    assertThat(counts.values()).allMatch(c -> c == 1L);
+    assertThat(counts.keySet()).containsAll(acknowledged);
+  }
+
+  private static String created(Reply r) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return r.json().getString("id");
+  }
+
+  private static long rowsOf(String db, String tenant) throws Exception {
+    try (Connection su = platform.superuser(db);
+        PreparedStatement ps =
+            su.prepareStatement(
+                "SELECT (SELECT count(*) FROM users WHERE tenant_id = ?::uuid) "
+                    + "+ (SELECT count(*) FROM api_keys WHERE tenant_id = ?::uuid) "
+                    + "+ (SELECT count(*) FROM tenant_residency WHERE tenant_id = ?::uuid)")) {
+      for (int i = 1; i <= 3; i++) {
+        ps.setString(i, tenant);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static boolean databaseExists(String db) throws Exception {
+    try (Connection su = platform.superuser("postgres");
+        PreparedStatement ps = su.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      ps.setString(1, db);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+}
