@@ -19,6 +19,7 @@ class LauncherIT {
   @Test
   void start_prints_how_to_log_in_stops_on_ctrl_c_and_keeps_data_across_restarts() throws Exception {
     Path data = Settings.WORK.resolve("launcher-data").toAbsolutePath();
+    deleteRecursively(data); // a first start on an empty data dir, every run
     Path out1 = Settings.WORK.resolve("launcher-1.log").toAbsolutePath();
     Path out2 = Settings.WORK.resolve("launcher-2.log").toAbsolutePath();
     int port = Node.freePort();
@@ -55,6 +56,16 @@ class LauncherIT {
       interrupt(second);
     }
     assertThat(data.resolve("pg/postmaster.pid")).doesNotExist();
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   private static Process launch(Path data, int port, Path out) throws Exception {

@@ -9,6 +9,9 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -103,6 +106,7 @@ public class DataPlatform implements PlatformStatus {
       server.close();
       server = null;
     }
+    deregisterDrivers();
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -110,6 +114,20 @@ public class DataPlatform implements PlatformStatus {
         // the hook runs anyway; close() is idempotent
       }
       shutdownHook = null;
+    }
+  }
+
+  /** Drivers this application registered must not outlive it (class-loader leak on undeploy). */
+  private static void deregisterDrivers() {
+    ClassLoader ours = DataPlatform.class.getClassLoader();
+    for (Driver d : java.util.Collections.list(DriverManager.getDrivers())) {
+      if (d.getClass().getClassLoader() == ours) {
+        try {
+          DriverManager.deregisterDriver(d);
+        } catch (SQLException e) {
+          LOG.fine("TENANCY-0023 driver not deregistered: " + e.getMessage());
+        }
+      }
     }
   }
 

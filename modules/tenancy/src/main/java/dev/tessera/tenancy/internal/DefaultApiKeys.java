@@ -77,22 +77,13 @@ public class DefaultApiKeys implements ApiKeys {
   public Page<ApiKeyView> list(TenantId tenant, PageRequest page) {
     return tx.inSession(
         tenant,
-        s -> {
-          var q =
-              page.cursor() == null
-                  ? s.createQuery(
-                      "from ApiKeyRecord k where k.tenantId = :t order by k.createdAt, k.id",
-                      ApiKeyRecord.class)
-                  : s.createQuery(
-                          "from ApiKeyRecord k where k.tenantId = :t and (k.createdAt > :c "
-                              + "or (k.createdAt = :c and k.id > :id)) order by k.createdAt, k.id",
-                          ApiKeyRecord.class)
-                      .setParameter("c", Cursors.decode(page.cursor()).createdAt())
-                      .setParameter("id", Cursors.decode(page.cursor()).id());
-          List<ApiKeyRecord> rows =
-              q.setParameter("t", tenant.value()).setMaxResults(page.size() + 1).list();
-          return Pages.of(rows, page.size(), ApiKeyRecord::toView, k -> k.createdAt, k -> k.id);
-        });
+        s ->
+            Pages.of(
+                Pages.fetch(s, ApiKeyRecord.class, "e.tenantId = :t", Map.of("t", tenant.value()), page),
+                page.size(),
+                ApiKeyRecord::toView,
+                k -> k.createdAt,
+                k -> k.id));
   }
 
   @Override

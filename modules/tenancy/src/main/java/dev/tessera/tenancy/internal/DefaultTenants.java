@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -122,22 +123,14 @@ public class DefaultTenants implements Tenants {
   @Override
   public Page<TenantView> list(PageRequest page) {
     return inCatalog(
-        s -> {
-          var q =
-              page.cursor() == null
-                  ? s.createQuery(
-                      "from TenantRecord t where t.status <> :purged order by t.createdAt, t.id",
-                      TenantRecord.class)
-                  : s.createQuery(
-                          "from TenantRecord t where t.status <> :purged and (t.createdAt > :c "
-                              + "or (t.createdAt = :c and t.id > :id)) order by t.createdAt, t.id",
-                          TenantRecord.class)
-                      .setParameter("c", Cursors.decode(page.cursor()).createdAt())
-                      .setParameter("id", Cursors.decode(page.cursor()).id());
-          List<TenantRecord> rows =
-              q.setParameter("purged", TenantStatus.PURGED).setMaxResults(page.size() + 1).list();
-          return Pages.of(rows, page.size(), TenantRecord::toView, r -> r.createdAt, r -> r.id);
-        });
+        s ->
+            Pages.of(
+                Pages.fetch(
+                    s, TenantRecord.class, "e.status <> :purged", Map.of("purged", TenantStatus.PURGED), page),
+                page.size(),
+                TenantRecord::toView,
+                r -> r.createdAt,
+                r -> r.id));
   }
 
   @Override

@@ -73,22 +73,13 @@ public class DefaultUsers implements Users {
   public Page<UserView> list(TenantId tenant, PageRequest page) {
     return tx.inSession(
         tenant,
-        s -> {
-          var q =
-              page.cursor() == null
-                  ? s.createQuery(
-                      "from UserRecord u where u.tenantId = :t order by u.createdAt, u.id",
-                      UserRecord.class)
-                  : s.createQuery(
-                          "from UserRecord u where u.tenantId = :t and (u.createdAt > :c "
-                              + "or (u.createdAt = :c and u.id > :id)) order by u.createdAt, u.id",
-                          UserRecord.class)
-                      .setParameter("c", Cursors.decode(page.cursor()).createdAt())
-                      .setParameter("id", Cursors.decode(page.cursor()).id());
-          List<UserRecord> rows =
-              q.setParameter("t", tenant.value()).setMaxResults(page.size() + 1).list();
-          return Pages.of(rows, page.size(), UserRecord::toView, u -> u.createdAt, u -> u.id);
-        });
+        s ->
+            Pages.of(
+                Pages.fetch(s, UserRecord.class, "e.tenantId = :t", Map.of("t", tenant.value()), page),
+                page.size(),
+                UserRecord::toView,
+                u -> u.createdAt,
+                u -> u.id));
   }
 
   @Override

@@ -41,29 +41,73 @@ public class TenantTransactions implements TenantData {
       if (p.status() == TenantStatus.PURGED) {
         throw new NotFoundException("tenant", tenant);
       }
-      try (Session s = platform.store().open(placements.databaseOf(p))) {
-        Transaction tx = s.beginTransaction();
+      try {
+        return attempt(tenant, p, work);
+      } catch (TenantMoved moved) {
+        placements.invalidate(tenant);
+        if (attempt >= 2) {
+          throw new UnavailableException("The tenant is being moved; retry shortly.", 1);
+        }
+      } catch (RuntimeException e) {
+        if (attempt >= 2 || !databaseWentAway(e)) {
+          throw e;
+        }
+        // a tier move dropped the database this instance still routed to: re-read and retry
+        placements.invalidate(tenant);
+      }
+    }
+  }
+
+  /** The tenant is no longer resident in the database the placement pointed at. */
+  private static final class TenantMoved extends RuntimeException {
+    TenantMoved() {
+      super(null, null, false, false);
+    }
+  }
+
+  private <T> T attempt(TenantId tenant, Placement p, Function<Session, T> work) {
+    try (Session s = platform.store().open(placements.databaseOf(p))) {
+      Transaction tx = s.beginTransaction();
+      try {
+        if (!s.doReturningWork(c -> enter(c, tenant))) {
+          tx.rollback();
+          throw new TenantMoved();
+        }
+        T result = work.apply(s);
+        tx.commit();
+        return result;
+      } catch (TenantMoved e) {
+        throw e;
+      } catch (RuntimeException e) {
         try {
-          boolean resident = s.doReturningWork(c -> enter(c, tenant));
-          if (!resident) {
-            tx.rollback();
-            placements.invalidate(tenant);
-            if (attempt < 2) {
-              continue;
-            }
-            throw new UnavailableException("The tenant is being moved; retry shortly.", 1);
-          }
-          T result = work.apply(s);
-          tx.commit();
-          return result;
-        } catch (RuntimeException e) {
           if (tx.isActive()) {
             tx.rollback();
           }
-          throw translate(e);
+        } catch (RuntimeException rollbackFailed) {
+          e.addSuppressed(rollbackFailed); // the connection is gone; PostgreSQL rolled back
         }
+        throw translate(e);
       }
     }
+  }
+
+  /**
+   * Connection failures that mean the database itself is gone or going: dropped after a move
+   * (3D000), its connections terminated (57P01), or its pool closed under us (08xxx).
+   */
+  static boolean databaseWentAway(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.equals("3D000") || state.equals("57P01") || state.startsWith("08")) {
+          return true;
+        }
+      }
+      if (t.getClass().getName().endsWith("PoolInitializationException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean enter(Connection c, TenantId tenant) throws SQLException {
