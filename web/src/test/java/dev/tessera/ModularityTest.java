@@ -9,13 +9,15 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The module boundaries of the design card: {@code tenancy <- governance <- billing <- routing
- * <- retrieval <- web}; a module may use the api of modules to its left only, and nobody touches
+ * The module boundaries of the design card: {@code tenancy <- governance <- billing <- routing <-
+ * retrieval <- web}; a module may use the api of modules to its left only, and nobody touches
  * another module's internals.
  */
 @AnalyzeClasses(packages = "dev.tessera", importOptions = ImportOption.DoNotIncludeTests.class)
 class ModularityTest {
-  private static final String[] ORDER = {"tenancy", "governance", "billing", "routing", "retrieval"};
+  private static final String[] ORDER = {
+    "tenancy", "governance", "billing", "routing", "retrieval"
+  };
 
   @ArchTest
   static final ArchRule modules_are_free_of_cycles =
@@ -72,7 +74,8 @@ class ModularityTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(right)
-        .because("modules form the DAG tenancy <- governance <- billing <- routing <- retrieval <- web");
+        .because(
+            "modules form the DAG tenancy <- governance <- billing <- routing <- retrieval <- web");
   }
 
   private static ArchRule internalsPrivate(String module) {

@@ -12,8 +12,8 @@ import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 
 /**
- * The admin API under /api. Its classes are listed explicitly so the /v1 gateway application,
- * which arrives with the gateway issue, can live beside it with its own error shape.
+ * The admin API under /api. Its classes are listed explicitly so the /v1 gateway application, which
+ * arrives with the gateway issue, can live beside it with its own error shape.
  */
 @ApplicationPath("api")
 @OpenAPIDefinition(

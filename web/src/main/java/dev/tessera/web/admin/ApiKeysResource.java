@@ -42,16 +42,17 @@ public class ApiKeysResource {
 
   @POST
   public Response create(@PathParam("tenantId") String tenantId, Bodies.CreateKey body) {
-    TenantId tenant = TenantId.parse(tenantId);
-    caller.requireTenantRole(tenant, Role.TENANT_ADMIN);
+    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN);
     Bodies.CreateKey b = Bodies.required(body);
     Set<ApiKeyScope> scopes = EnumSet.noneOf(ApiKeyScope.class);
     if (b.scopes() != null) {
       b.scopes().forEach(s -> scopes.add(ApiKeyScope.fromWire(s)));
     }
     IssuedApiKey issued = keys.create(tenant, new NewApiKey(b.name(), scopes, b.expiresAt()));
-    return Response.created(uri.getAbsolutePathBuilder().path(issued.view().id().toString()).build())
-        .entity(new IssuedKey(issued.view().id().toString(), issued.key(), ApiKey.of(issued.view())))
+    return Response.created(
+            uri.getAbsolutePathBuilder().path(issued.view().id().toString()).build())
+        .entity(
+            new IssuedKey(issued.view().id().toString(), issued.key(), ApiKey.of(issued.view())))
         .build();
   }
 
@@ -60,16 +61,14 @@ public class ApiKeysResource {
       @PathParam("tenantId") String tenantId,
       @QueryParam("cursor") String cursor,
       @QueryParam("limit") String limit) {
-    TenantId tenant = TenantId.parse(tenantId);
-    caller.requireTenantRole(tenant, Role.TENANT_ADMIN, Role.VIEWER);
+    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.VIEWER);
     return PageOf.of(keys.list(tenant, PageRequest.of(cursor, Bodies.limit(limit))), ApiKey::of);
   }
 
   @DELETE
   @Path("{keyId}")
   public ApiKey revoke(@PathParam("tenantId") String tenantId, @PathParam("keyId") String keyId) {
-    TenantId tenant = TenantId.parse(tenantId);
-    caller.requireTenantRole(tenant, Role.TENANT_ADMIN);
+    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN);
     return ApiKey.of(keys.revoke(tenant, parseKeyId(keyId)));
   }
 

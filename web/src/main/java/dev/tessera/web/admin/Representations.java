@@ -63,7 +63,12 @@ final class Representations {
   public record IssuedKey(String id, String key, ApiKey apiKey) {}
 
   public record User(
-      String id, String email, String displayName, List<String> roles, boolean disabled, Instant createdAt) {
+      String id,
+      String email,
+      String displayName,
+      List<String> roles,
+      boolean disabled,
+      Instant createdAt) {
     static User of(UserView v) {
       return new User(
           v.id().toString(),
@@ -76,10 +81,18 @@ final class Representations {
   }
 
   public record TierMove(
-      String tenantId, String from, String to, List<TierMoveReport.TableCheck> tables, long writesHeldMillis) {
+      String tenantId,
+      String from,
+      String to,
+      List<TierMoveReport.TableCheck> tables,
+      long writesHeldMillis) {
     static TierMove of(TierMoveReport r) {
       return new TierMove(
-          r.tenant().toString(), r.from().name(), r.to().name(), r.tables(), r.writesHeldFor().toMillis());
+          r.tenant().toString(),
+          r.from().name(),
+          r.to().name(),
+          r.tables(),
+          r.writesHeldFor().toMillis());
     }
   }
 

@@ -23,10 +23,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 
 /** Tenants: the platform operator manages all; a tenant's admin key sees only its own. */
 @Path("v1/tenants")
@@ -50,7 +50,8 @@ public class TenantsResource {
   }
 
   @GET
-  public PageOf<Tenant> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+  public PageOf<Tenant> list(
+      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
     caller.requirePlatformAdmin();
     return PageOf.of(tenants.list(PageRequest.of(cursor, Bodies.limit(limit))), Tenant::of);
   }
@@ -58,16 +59,15 @@ public class TenantsResource {
   @GET
   @Path("{tenantId}")
   public Tenant get(@PathParam("tenantId") String tenantId) {
-    TenantId id = TenantId.parse(tenantId);
-    caller.requireTenantRole(id, Role.TENANT_ADMIN, Role.VIEWER, Role.BILLING);
+    TenantId id = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.VIEWER, Role.BILLING);
     return Tenant.of(tenants.get(id));
   }
 
   @PATCH
   @Path("{tenantId}")
   public Tenant update(@PathParam("tenantId") String tenantId, Bodies.PatchTenant body) {
-    TenantId id = TenantId.parse(tenantId);
     caller.requirePlatformAdmin();
+    TenantId id = TenantId.parse(tenantId);
     Bodies.PatchTenant b = Bodies.required(body);
     TenantView current = tenants.get(id);
     TenantLimits limits = b.limits() == null ? null : b.limits().over(current.limits());
@@ -77,16 +77,16 @@ public class TenantsResource {
   @DELETE
   @Path("{tenantId}")
   public Tenant delete(@PathParam("tenantId") String tenantId) {
-    TenantId id = TenantId.parse(tenantId);
     caller.requirePlatformAdmin();
+    TenantId id = TenantId.parse(tenantId);
     return Tenant.of(tenants.delete(id));
   }
 
   @POST
   @Path("{tenantId}/tier")
   public TierMove changeTier(@PathParam("tenantId") String tenantId, Bodies.ChangeTier body) {
-    TenantId id = TenantId.parse(tenantId);
     caller.requirePlatformAdmin();
+    TenantId id = TenantId.parse(tenantId);
     Bodies.ChangeTier b = Bodies.required(body);
     return TierMove.of(tenants.changeTier(id, b.tier()));
   }

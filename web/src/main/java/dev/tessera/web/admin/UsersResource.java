@@ -36,8 +36,7 @@ public class UsersResource {
 
   @POST
   public Response create(@PathParam("tenantId") String tenantId, Bodies.CreateUser body) {
-    TenantId tenant = TenantId.parse(tenantId);
-    caller.requireTenantRole(tenant, Role.TENANT_ADMIN);
+    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN);
     Bodies.CreateUser b = Bodies.required(body);
     if (b.roles() != null && b.roles().contains(Role.PLATFORM_ADMIN) && !caller.isPlatformAdmin()) {
       throw new ForbiddenException("Only the platform operator may grant PLATFORM_ADMIN.");
@@ -54,8 +53,7 @@ public class UsersResource {
       @PathParam("tenantId") String tenantId,
       @QueryParam("cursor") String cursor,
       @QueryParam("limit") String limit) {
-    TenantId tenant = TenantId.parse(tenantId);
-    caller.requireTenantRole(tenant, Role.TENANT_ADMIN, Role.VIEWER);
+    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.VIEWER);
     return PageOf.of(users.list(tenant, PageRequest.of(cursor, Bodies.limit(limit))), User::of);
   }
 }

@@ -12,9 +12,9 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * Admits every request made with a tenant key against its tenant's and key's limits before any
- * work is done; over a limit the request ends here with 429. Admitted responses carry the
- * x-ratelimit-* headers, and the concurrency slot is given back when the response leaves.
+ * Admits every request made with a tenant key against its tenant's and key's limits before any work
+ * is done; over a limit the request ends here with 429. Admitted responses carry the x-ratelimit-*
+ * headers, and the concurrency slot is given back when the response leaves.
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION)
@@ -26,9 +26,7 @@ public class AdmissionFilter implements ContainerRequestFilter, ContainerRespons
 
   @Override
   public void filter(ContainerRequestContext request) {
-    caller
-        .keyPrincipal()
-        .ifPresent(p -> request.setProperty(TICKET, admission.admit(p, 0)));
+    caller.keyPrincipal().ifPresent(p -> request.setProperty(TICKET, admission.admit(p, 0)));
   }
 
   @Override

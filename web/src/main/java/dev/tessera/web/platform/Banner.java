@@ -22,7 +22,9 @@ public class Banner {
   void onStart(@Observes @Priority(1000) @Initialized(ApplicationScoped.class) Object ignored) {
     StringBuilder b = new StringBuilder("\n");
     if (!status.ready()) {
-      b.append("  Tessera started, but the data layer is DOWN: ").append(status.detail()).append('\n');
+      b.append("  Tessera started, but the data layer is DOWN: ")
+          .append(status.detail())
+          .append('\n');
     }
     b.append("  Tessera is running at http://127.0.0.1:").append(port).append("/\n");
     b.append("    admin API : http://127.0.0.1:").append(port).append("/api/v1/tenants\n");

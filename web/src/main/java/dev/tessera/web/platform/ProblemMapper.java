@@ -16,8 +16,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every failure leaves as RFC 9457 problem+json: the caller's mistakes as 4xx with what to fix,
- * our own faults as a bare 500 with an incident id (the stack trace goes to the log, never out).
+ * Every failure leaves as RFC 9457 problem+json: the caller's mistakes as 4xx with what to fix, our
+ * own faults as a bare 500 with an incident id (the stack trace goes to the log, never out).
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Throwable> {
@@ -44,11 +44,13 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
       Response r = wae.getResponse();
       Response.ResponseBuilder b =
           Problems.of(r.getStatus(), "http-" + r.getStatus(), reason(r), null);
-      r.getHeaders().forEach((k, v) -> {
-        if (!k.equalsIgnoreCase("Content-Type")) {
-          v.forEach(x -> b.header(k, x));
-        }
-      });
+      r.getHeaders()
+          .forEach(
+              (k, v) -> {
+                if (!k.equalsIgnoreCase("Content-Type")) {
+                  v.forEach(x -> b.header(k, x));
+                }
+              });
       return b.build();
     }
     String incident = UUID.randomUUID().toString();

@@ -31,7 +31,9 @@ public final class Problems {
         .forEach(
             f ->
                 errors.add(
-                    Json.createObjectBuilder().add("field", f.field()).add("message", f.message())));
+                    Json.createObjectBuilder()
+                        .add("field", f.field())
+                        .add("message", f.message())));
     String body =
         Json.createObjectBuilder()
             .add("type", TYPE_BASE + e.type())

@@ -24,8 +24,8 @@ import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
- * Counts and times every request by endpoint (the route template, not the raw path, so ids do
- * not explode the series), tenant and status, for /metrics (histogram buckets configured in
+ * Counts and times every request by endpoint (the route template, not the raw path, so ids do not
+ * explode the series), tenant and status, for /metrics (histogram buckets configured in
  * microprofile-config.properties).
  */
 @Provider
@@ -91,7 +91,8 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
     if (type == null || method == null) {
       return "unmatched";
     }
-    String base = type.isAnnotationPresent(Path.class) ? type.getAnnotation(Path.class).value() : "";
+    String base =
+        type.isAnnotationPresent(Path.class) ? type.getAnnotation(Path.class).value() : "";
     String sub =
         method.isAnnotationPresent(Path.class) ? method.getAnnotation(Path.class).value() : "";
     String joined = "/api/" + strip(base) + (sub.isEmpty() ? "" : "/" + strip(sub));

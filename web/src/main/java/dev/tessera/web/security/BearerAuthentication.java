@@ -17,10 +17,10 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * {@code Authorization: Bearer ...} for every request: the platform operator's token, or a
- * tenant API key ({@code tsk_...}). A missing or bad credential is not answered here: the
- * request goes on anonymous and the resource's first statement refuses it with problem+json,
- * so public endpoints (health, OpenAPI) keep working.
+ * {@code Authorization: Bearer ...} for every request: the platform operator's token, or a tenant
+ * API key ({@code tsk_...}). A missing or bad credential is not answered here: the request goes on
+ * anonymous and the resource's first statement refuses it with problem+json, so public endpoints
+ * (health, OpenAPI) keep working.
  */
 @ApplicationScoped
 public class BearerAuthentication implements HttpAuthenticationMechanism {

@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.web.it.Api.Reply;
 import jakarta.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -13,19 +20,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The admin API against a real Payara Micro and PostgreSQL: the happy paths, and every kind of
- * bad input answered with a 4xx problem+json that writes nothing.
+ * The admin API against a real Payara Micro and PostgreSQL: the happy paths, and every kind of bad
+ * input answered with a 4xx problem+json that writes nothing.
  */
 class AdminApiIT {
   static Platform platform;
@@ -51,7 +51,8 @@ class AdminApiIT {
     String cursor = null;
     int pages = 0;
     do {
-      Reply r = operator.get("/api/v1/tenants?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+      Reply r =
+          operator.get("/api/v1/tenants?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
       assertThat(r.status()).isEqualTo(200);
       var data = r.json().getJsonArray("data");
       assertThat(data.size()).isLessThanOrEqualTo(2);
@@ -91,7 +92,9 @@ class AdminApiIT {
     assertThat(listed.body()).doesNotContain(key[1]);
     try (Connection c = platform.superuser(Platform.DATABASE);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM api_keys WHERE encode(secret_hash, 'escape') LIKE '%tsk_%'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM api_keys WHERE encode(secret_hash, 'escape') LIKE '%tsk_%'")) {
       rs.next();
       assertThat(rs.getLong(1)).isZero();
     }
@@ -151,15 +154,16 @@ class AdminApiIT {
     assertProblem(operator.post(t, "{\"slug\":\"ok-slug\",\"name\":\"n\",\"bogus\":true}"), 400);
     assertProblem(operator.post(t, "{\"slug\":\"ok-slug\",\"name\":\"n\",\"tier\":\"GOLD\"}"), 400);
     assertProblem(
-        operator.post(t, "{\"slug\":\"ok-slug\",\"name\":\"n\",\"limits\":{\"requestsPerMinute\":\"many\"}}"),
+        operator.post(
+            t, "{\"slug\":\"ok-slug\",\"name\":\"n\",\"limits\":{\"requestsPerMinute\":\"many\"}}"),
         400);
     assertProblem(
-        operator.post(t, "{\"slug\":\"ok-slug\",\"name\":\"n\",\"limits\":{\"requestsPerMinute\":-5}}"),
+        operator.post(
+            t, "{\"slug\":\"ok-slug\",\"name\":\"n\",\"limits\":{\"requestsPerMinute\":-5}}"),
         400);
     assertProblem(operator.post(t, "{\"slug\":\"Not A Slug\",\"name\":\"n\"}"), 400);
     assertProblem(operator.post(t, "{\"slug\":\"ok-slug\"}"), 400);
-    assertProblem(
-        operator.createUser(tenant, "not-an-email"), 400);
+    assertProblem(operator.createUser(tenant, "not-an-email"), 400);
     assertProblem(
         operator.post(
             t + "/" + tenant + "/users",
@@ -171,7 +175,8 @@ class AdminApiIT {
             "{\"email\":\"a@b.example\",\"displayName\":\"A\",\"password\":\"long enough pass\",\"roles\":[\"KING\"]}"),
         400);
     assertProblem(
-        operator.post(t + "/" + tenant + "/api-keys", "{\"name\":\"k\",\"scopes\":[\"root\"]}"), 400);
+        operator.post(t + "/" + tenant + "/api-keys", "{\"name\":\"k\",\"scopes\":[\"root\"]}"),
+        400);
     assertProblem(
         operator.post(
             t + "/" + tenant + "/api-keys",
@@ -188,7 +193,9 @@ class AdminApiIT {
                 .POST(HttpRequest.BodyPublishers.ofString("slug=x"))),
         415);
     assertProblem(operator.get("/api/v1/nothing-here"), 404);
-    assertProblem(operator.send(operator.request(t + "/" + tenant).PUT(HttpRequest.BodyPublishers.noBody())), 405);
+    assertProblem(
+        operator.send(operator.request(t + "/" + tenant).PUT(HttpRequest.BodyPublishers.noBody())),
+        405);
     // unknown and malformed tenant ids
     assertProblem(operator.get(t + "/" + UUID.randomUUID()), 404);
     assertProblem(operator.get(t + "/not-a-uuid"), 404);
@@ -220,8 +227,8 @@ class AdminApiIT {
   }
 
   /**
-   * Sends a POST over a plain socket, writing the body on another thread (the server may answer
-   * and close before it has read it all), and returns the status line and headers received.
+   * Sends a POST over a plain socket, writing the body on another thread (the server may answer and
+   * close before it has read it all), and returns the status line and headers received.
    */
   private static String rawPost(byte[] body, boolean chunked) throws Exception {
     URI base = URI.create(operator.base);
@@ -232,7 +239,9 @@ class AdminApiIT {
           "POST /api/v1/tenants HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
               + operator.token
               + "\r\nContent-Type: application/json\r\n"
-              + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n")
+              + (chunked
+                  ? "Transfer-Encoding: chunked\r\n"
+                  : "Content-Length: " + body.length + "\r\n")
               + "\r\n";
       Thread writer =
           new Thread(
@@ -242,7 +251,8 @@ class AdminApiIT {
                   for (int off = 0; off < body.length; off += 8192) {
                     int len = Math.min(8192, body.length - off);
                     if (chunked) {
-                      out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                      out.write(
+                          (Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                     }
                     out.write(body, off, len);
                     if (chunked) {
@@ -260,12 +270,14 @@ class AdminApiIT {
       writer.setDaemon(true);
       writer.start();
       BufferedReader in =
-          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
       StringBuilder response = new StringBuilder();
       for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
         response.append(line).append('\n');
       }
-      assertThat(response.toString().toLowerCase()).contains("content-type: application/problem+json");
+      assertThat(response.toString().toLowerCase())
+          .contains("content-type: application/problem+json");
       return response.toString();
     }
   }
@@ -287,7 +299,11 @@ class AdminApiIT {
       Thread.sleep(500);
     }
     assertProblem(operator.get("/api/v1/tenants/" + tenant), 404);
-    assertThat(count("SELECT count(*) FROM pg_database WHERE datname = 'tessera_t_" + tenant.replace("-", "") + "'"))
+    assertThat(
+            count(
+                "SELECT count(*) FROM pg_database WHERE datname = 'tessera_t_"
+                    + tenant.replace("-", "")
+                    + "'"))
         .isZero();
   }
 

@@ -118,7 +118,13 @@ final class Api {
     Reply r =
         post(
             "/api/v1/tenants",
-            "{\"slug\":\"" + slug + "\",\"name\":\"Tenant " + slug + "\",\"tier\":\"" + tier + "\""
+            "{\"slug\":\""
+                + slug
+                + "\",\"name\":\"Tenant "
+                + slug
+                + "\",\"tier\":\""
+                + tier
+                + "\""
                 + (limitsJson.isEmpty() ? "" : ",\"limits\":" + limitsJson)
                 + "}");
     if (r.status() != 201) {
@@ -135,8 +141,7 @@ final class Api {
     }
     Reply r =
         post(
-            "/api/v1/tenants/" + tenant + "/api-keys",
-            "{\"name\":\"key\",\"scopes\":[" + s + "]}");
+            "/api/v1/tenants/" + tenant + "/api-keys", "{\"name\":\"key\",\"scopes\":[" + s + "]}");
     if (r.status() != 201) {
       throw new AssertionError("key not created: " + r);
     }
@@ -146,7 +151,9 @@ final class Api {
   Reply createUser(String tenant, String email) {
     return post(
         "/api/v1/tenants/" + tenant + "/users",
-        "{\"email\":\"" + email + "\",\"displayName\":\"Someone\","
+        "{\"email\":\""
+            + email
+            + "\",\"displayName\":\"Someone\","
             + "\"password\":\"a long enough secret\",\"roles\":[\"DEVELOPER\"]}");
   }
 
@@ -163,7 +170,10 @@ final class Api {
       JsonArray data = page.getJsonArray("data");
       data.forEach(v -> out.add(v.asJsonObject()));
       JsonValue next = page.get("nextCursor");
-      cursor = next == null || next.getValueType() == JsonValue.ValueType.NULL ? null : page.getString("nextCursor");
+      cursor =
+          next == null || next.getValueType() == JsonValue.ValueType.NULL
+              ? null
+              : page.getString("nextCursor");
     } while (cursor != null);
     return out;
   }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two Payara Micro instances clustered on loopback (TCP/IP members, never multicast) share one
- * set of limits: the admitted count across both never exceeds the tenant's limit, and a
- * revocation on one is refused by the other within a second.
+ * Two Payara Micro instances clustered on loopback (TCP/IP members, never multicast) share one set
+ * of limits: the admitted count across both never exceeds the tenant's limit, and a revocation on
+ * one is refused by the other within a second.
  */
 class ClusterIT {
   static Platform platform;
@@ -55,7 +55,9 @@ class ClusterIT {
     String tenant =
         operator.createTenant(
             "STANDARD",
-            "{\"requestsPerMinute\":" + limit + ",\"keyRequestsPerMinute\":1000,\"maxConcurrentRequests\":100}");
+            "{\"requestsPerMinute\":"
+                + limit
+                + ",\"keyRequestsPerMinute\":1000,\"maxConcurrentRequests\":100}");
     String key = operator.createKey(tenant, "admin")[1];
     Api onA = operator.as(key);
     Api onB = operator.as(key).on(b);
@@ -106,6 +108,8 @@ class ClusterIT {
     long revokedAt = System.nanoTime();
     Thread.sleep(1000);
     Reply after = onB.get("/api/v1/tenants/" + tenant);
-    assertThat(after.status()).as("on node B, " + (System.nanoTime() - revokedAt) / 1_000_000 + " ms after revocation").isEqualTo(401);
+    assertThat(after.status())
+        .as("on node B, " + (System.nanoTime() - revokedAt) / 1_000_000 + " ms after revocation")
+        .isEqualTo(401);
   }
 }

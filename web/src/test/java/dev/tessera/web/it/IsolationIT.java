@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Database-enforced isolation, checked for every tenant-owned table discovered from the catalog
- * (a table added later is covered without touching this test), in the shared database and in a
+ * Database-enforced isolation, checked for every tenant-owned table discovered from the catalog (a
+ * table added later is covered without touching this test), in the shared database and in a
  * tenant's own database, connected exactly as the application connects.
  */
 class IsolationIT {
@@ -99,7 +99,9 @@ class IsolationIT {
         int n = 0;
         while (rs.next()) {
           n++;
-          assertThat(rs.getString(2)).as("first column of " + rs.getString(1)).isEqualTo("tenant_id");
+          assertThat(rs.getString(2))
+              .as("first column of " + rs.getString(1))
+              .isEqualTo("tenant_id");
         }
         assertThat(n).isPositive();
       }
@@ -131,12 +133,21 @@ class IsolationIT {
             assertThat(rs.getBoolean(i)).as("tessera_app attribute " + i).isFalse();
           }
         }
-        assertThat(single(s, "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'tessera_app'"))
+        assertThat(
+                single(
+                    s,
+                    "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'tessera_app'"))
             .as("relations owned by the app role")
             .isZero();
-        assertThat(single(s, "SELECT count(*) FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE r.rolname = 'tessera_app'"))
+        assertThat(
+                single(
+                    s,
+                    "SELECT count(*) FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE r.rolname = 'tessera_app'"))
             .isZero();
-        assertThat(single(s, "SELECT count(*) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE r.rolname = 'tessera_app'"))
+        assertThat(
+                single(
+                    s,
+                    "SELECT count(*) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE r.rolname = 'tessera_app'"))
             .isZero();
         assertThat(
                 single(
@@ -172,7 +183,12 @@ class IsolationIT {
       for (String table : tenantTables(su)) {
         String ownerRow = oneRowAsJson(su, table, owner);
         assertThat(ownerRow)
-            .as("fixture data: tenant " + owner + " needs a row in " + table + " (add one in seed())")
+            .as(
+                "fixture data: tenant "
+                    + owner
+                    + " needs a row in "
+                    + table
+                    + " (add one in seed())")
             .isNotNull();
         app.setAutoCommit(false);
         pin(app, other);
@@ -182,10 +198,18 @@ class IsolationIT {
               assertThat(rs.getString(1)).as(table + " row visible to " + other).isEqualTo(other);
             }
           }
-          assertThat(s.executeUpdate("UPDATE public." + table + " SET tenant_id = tenant_id WHERE tenant_id = '" + owner + "'"))
+          assertThat(
+                  s.executeUpdate(
+                      "UPDATE public."
+                          + table
+                          + " SET tenant_id = tenant_id WHERE tenant_id = '"
+                          + owner
+                          + "'"))
               .as("UPDATE of another tenant's rows in " + table)
               .isZero();
-          assertThat(s.executeUpdate("DELETE FROM public." + table + " WHERE tenant_id = '" + owner + "'"))
+          assertThat(
+                  s.executeUpdate(
+                      "DELETE FROM public." + table + " WHERE tenant_id = '" + owner + "'"))
               .as("DELETE of another tenant's rows in " + table)
               .isZero();
         }
@@ -237,9 +261,13 @@ class IsolationIT {
     }
   }
 
-  private static String oneRowAsJson(Connection su, String table, String tenant) throws SQLException {
+  private static String oneRowAsJson(Connection su, String table, String tenant)
+      throws SQLException {
     try (PreparedStatement ps =
-        su.prepareStatement("SELECT row_to_json(t)::text FROM public." + table + " t WHERE tenant_id = ?::uuid LIMIT 1")) {
+        su.prepareStatement(
+            "SELECT row_to_json(t)::text FROM public."
+                + table
+                + " t WHERE tenant_id = ?::uuid LIMIT 1")) {
       ps.setString(1, tenant);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
@@ -250,7 +278,11 @@ class IsolationIT {
   private static void insertJson(Connection c, String table, String json) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO public." + table + " SELECT * FROM json_populate_record(null::public." + table + ", ?::json)")) {
+            "INSERT INTO public."
+                + table
+                + " SELECT * FROM json_populate_record(null::public."
+                + table
+                + ", ?::json)")) {
       ps.setString(1, json);
       ps.executeUpdate();
     }

@@ -9,15 +9,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one-command run, as an operator does it: {@code ./tessera start} with no database
- * configured starts an embedded PostgreSQL under the data dir, prints the URL and a generated
- * operator token once; Ctrl-C (SIGINT) stops everything; a restart keeps the data.
+ * The one-command run, as an operator does it: {@code ./tessera start} with no database configured
+ * starts an embedded PostgreSQL under the data dir, prints the URL and a generated operator token
+ * once; Ctrl-C (SIGINT) stops everything; a restart keeps the data.
  */
 class LauncherIT {
   static final Path ROOT = Path.of(System.getProperty("tessera.it.root", ".."));
 
   @Test
-  void start_prints_how_to_log_in_stops_on_ctrl_c_and_keeps_data_across_restarts() throws Exception {
+  void start_prints_how_to_log_in_stops_on_ctrl_c_and_keeps_data_across_restarts()
+      throws Exception {
     Path data = Settings.WORK.resolve("launcher-data").toAbsolutePath();
     deleteRecursively(data); // a first start on an empty data dir, every run
     Path out1 = Settings.WORK.resolve("launcher-1.log").toAbsolutePath();
@@ -48,10 +49,13 @@ class LauncherIT {
       awaitReady(second, port, out2);
       String printed = Files.readString(out2);
       String token = Files.readString(data.resolve("admin-token")).trim();
-      assertThat(printed).doesNotContain(token).contains("Operator token: see " + data.resolve("admin-token"));
+      assertThat(printed)
+          .doesNotContain(token)
+          .contains("Operator token: see " + data.resolve("admin-token"));
       Api api = new Api("http://127.0.0.1:" + port, token);
       assertThat(api.get("/api/v1/tenants/" + tenant).status()).isEqualTo(200);
-      assertThat(api.get("/api/v1/tenants/" + tenant).json().getString("tier")).isEqualTo("PROFESSIONAL");
+      assertThat(api.get("/api/v1/tenants/" + tenant).json().getString("tier"))
+          .isEqualTo("PROFESSIONAL");
     } finally {
       interrupt(second);
     }

@@ -42,7 +42,9 @@ final class Node implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
-  /** Starts the node; {@code peers} are the loopback cluster ports of every member, itself included. */
+  /**
+   * Starts the node; {@code peers} are the loopback cluster ports of every member, itself included.
+   */
   void start(Map<String, String> env, List<Integer> peers) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -74,7 +76,8 @@ final class Node implements AutoCloseable {
       cmd.add("--hzinitialjoinwait");
       cmd.add("0");
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     pb.environment().put("TESSERA_PORT", Integer.toString(port));
     pb.environment().put("TESSERA_DATA_DIR", dir.resolve("data").toString());

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The running platform every integration test shares: a real PostgreSQL (embedded, in this
- * JVM) and node A, a real Payara Micro running the WAR against it, clustered on loopback so
- * node B can join when a test needs two instances. Started once, stopped at JVM exit.
+ * The running platform every integration test shares: a real PostgreSQL (embedded, in this JVM) and
+ * node A, a real Payara Micro running the WAR against it, clustered on loopback so node B can join
+ * when a test needs two instances. Started once, stopped at JVM exit.
  */
 final class Platform {
   static final String DATABASE = "tessera_it";

@@ -11,8 +11,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hundreds of interleaved requests of different tenants, over a pool of four connections (the
- * test configuration), reads and writes mixed: no request ever sees another tenant's rows.
+ * Hundreds of interleaved requests of different tenants, over a pool of four connections (the test
+ * configuration), reads and writes mixed: no request ever sees another tenant's rows.
  */
 class PooledConnectionIT {
   @Test
@@ -22,14 +22,16 @@ class PooledConnectionIT {
     int tenants = 4;
     List<String> ids = new ArrayList<>();
     List<Api> admins = new ArrayList<>();
-    String limits = "{\"requestsPerMinute\":5000,\"keyRequestsPerMinute\":5000,\"maxConcurrentRequests\":64}";
+    String limits =
+        "{\"requestsPerMinute\":5000,\"keyRequestsPerMinute\":5000,\"maxConcurrentRequests\":64}";
     for (int t = 0; t < tenants; t++) {
       String id = operator.createTenant(t == 3 ? "PROFESSIONAL" : "STANDARD", limits);
       ids.add(id);
       Api admin = operator.as(operator.createKey(id, "admin")[1]);
       admins.add(admin);
       for (int u = 0; u < 3; u++) {
-        assertThat(admin.createUser(id, "u" + u + "@tenant" + t + ".example").status()).isEqualTo(201);
+        assertThat(admin.createUser(id, "u" + u + "@tenant" + t + ".example").status())
+            .isEqualTo(201);
       }
     }
     ExecutorService pool = Executors.newFixedThreadPool(16);

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Online tier changes under concurrent writes: every acknowledged write is present exactly once
- * on the new tier and gone from the old; a move that fails midway leaves the tenant where it was.
+ * Online tier changes under concurrent writes: every acknowledged write is present exactly once on
+ * the new tier and gone from the old; a move that fails midway leaves the tenant where it was.
  */
 class TierMoveIT {
   static Platform platform;
@@ -49,9 +49,11 @@ class TierMoveIT {
     assertThat(rowsOf(db, tenant)).isPositive();
     assertAllPresentOnce(admin, tenant, acknowledged);
 
-    Reply toEnterprise = operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"ENTERPRISE\"}");
+    Reply toEnterprise =
+        operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"ENTERPRISE\"}");
     assertThat(toEnterprise.status()).as(toEnterprise.toString()).isEqualTo(200);
-    assertThat(operator.get("/api/v1/tenants/" + tenant).json().getString("tier")).isEqualTo("ENTERPRISE");
+    assertThat(operator.get("/api/v1/tenants/" + tenant).json().getString("tier"))
+        .isEqualTo("ENTERPRISE");
     assertAllPresentOnce(admin, tenant, acknowledged);
 
     moveUnderLoad(tenant, admin, "STANDARD", acknowledged, "b");
@@ -77,17 +79,20 @@ class TierMoveIT {
         Statement s = su.createStatement()) {
       s.execute("CREATE TABLE public.users (something_else int)");
     }
-    Reply failed = operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"PROFESSIONAL\"}");
+    Reply failed =
+        operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"PROFESSIONAL\"}");
     assertThat(failed.status()).as(failed.toString()).isBetween(400, 599);
     assertThat(failed.contentType()).startsWith("application/problem+json");
 
-    assertThat(operator.get("/api/v1/tenants/" + tenant).json().getString("tier")).isEqualTo("STANDARD");
+    assertThat(operator.get("/api/v1/tenants/" + tenant).json().getString("tier"))
+        .isEqualTo("STANDARD");
     assertAllPresentOnce(admin, tenant, acknowledged);
     acknowledged.add(created(admin.createUser(tenant, "after@example.com")));
     assertAllPresentOnce(admin, tenant, acknowledged);
     try (Connection su = platform.superuser(Platform.DATABASE);
         PreparedStatement ps =
-            su.prepareStatement("SELECT state FROM platform.tier_moves WHERE tenant_id = ?::uuid")) {
+            su.prepareStatement(
+                "SELECT state FROM platform.tier_moves WHERE tenant_id = ?::uuid")) {
       ps.setString(1, tenant);
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).isTrue();
@@ -95,13 +100,15 @@ class TierMoveIT {
       }
     }
     // and a later move still works
-    Reply retried = operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"PROFESSIONAL\"}");
+    Reply retried =
+        operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"PROFESSIONAL\"}");
     assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
     assertAllPresentOnce(admin, tenant, acknowledged);
   }
 
   private void moveUnderLoad(
-      String tenant, Api admin, String tier, List<String> acknowledged, String tag) throws Exception {
+      String tenant, Api admin, String tier, List<String> acknowledged, String tag)
+      throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService writers = Executors.newFixedThreadPool(4);
     List<Future<Integer>> results = new ArrayList<>();
@@ -112,7 +119,8 @@ class TierMoveIT {
               () -> {
                 int n = 0;
                 while (!stop.get()) {
-                  Reply r = admin.createUser(tenant, tag + "-w" + writer + "-" + n++ + "@example.com");
+                  Reply r =
+                      admin.createUser(tenant, tag + "-w" + writer + "-" + n++ + "@example.com");
                   if (r.status() == 201) {
                     acknowledged.add(r.json().getString("id"));
                   } else if (r.status() != 503) {
@@ -124,7 +132,8 @@ class TierMoveIT {
     }
     int before = acknowledged.size();
     awaitWrites(acknowledged, before + 8);
-    Reply moved = operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"" + tier + "\"}");
+    Reply moved =
+        operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"" + tier + "\"}");
     awaitWrites(acknowledged, acknowledged.size() + 8);
     stop.set(true);
     int attempts = 0;
@@ -139,7 +148,8 @@ class TierMoveIT {
     assertThat(operator.get("/api/v1/tenants/" + tenant).json().getString("tier")).isEqualTo(tier);
   }
 
-  private static void awaitWrites(List<String> acknowledged, int atLeast) throws InterruptedException {
+  private static void awaitWrites(List<String> acknowledged, int atLeast)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + 60_000;
     while (acknowledged.size() < atLeast && System.currentTimeMillis() < deadline) {
       Thread.sleep(50);
@@ -150,7 +160,8 @@ class TierMoveIT {
   private static void assertAllPresentOnce(Api admin, String tenant, List<String> acknowledged) {
     List<JsonObject> users = admin.all("/api/v1/tenants/" + tenant + "/users");
     Map<String, Long> counts =
-        users.stream().collect(Collectors.groupingBy(u -> u.getString("id"), Collectors.counting()));
+        users.stream()
+            .collect(Collectors.groupingBy(u -> u.getString("id"), Collectors.counting()));
     assertThat(counts.values()).allMatch(c -> c == 1L);
     assertThat(counts.keySet()).containsAll(acknowledged);
   }
@@ -186,5 +197,4 @@ class TierMoveIT {
       }
     }
   }
-
 }

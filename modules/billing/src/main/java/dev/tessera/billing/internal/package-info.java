@@ -1,2 +1,4 @@
-/** Billing implementation: ledger events, projections, reapers. Never imported from another module. */
+/**
+ * Billing implementation: ledger events, projections, reapers. Never imported from another module.
+ */
 package dev.tessera.billing.internal;

@@ -1,2 +1,5 @@
-/** Retrieval implementation: chunking, embeddings, per-tenant indexes. Never imported from another module. */
+/**
+ * Retrieval implementation: chunking, embeddings, per-tenant indexes. Never imported from another
+ * module.
+ */
 package dev.tessera.retrieval.internal;

@@ -6,8 +6,8 @@ package dev.tessera.tenancy.api;
  */
 public interface Admission {
   /**
-   * Admits one request costing {@code estimatedTokens}, or throws {@link RateLimitedException}.
-   * The returned ticket must be closed when the request ends (it releases the concurrency slot).
+   * Admits one request costing {@code estimatedTokens}, or throws {@link RateLimitedException}. The
+   * returned ticket must be closed when the request ends (it releases the concurrency slot).
    */
   Ticket admit(KeyPrincipal principal, long estimatedTokens);
 

@@ -27,8 +27,19 @@ public interface Caller {
   void requirePlatformAdmin();
 
   /**
-   * Passes for the platform operator or a caller of {@code tenant} holding one of {@code roles}.
-   * A caller of another tenant gets a 404, so ids cannot be probed.
+   * Passes for the platform operator or a caller of {@code tenant} holding one of {@code roles}. A
+   * caller of another tenant gets a 404, so ids cannot be probed.
    */
   void requireTenantRole(TenantId tenant, Role... roles);
+
+  /**
+   * As {@link #requireTenantRole(TenantId, Role...)} for a tenant id straight from a path: checks
+   * the credential first, then the id (a malformed id is an unknown tenant), and returns it.
+   */
+  default TenantId requireTenantRole(String tenantId, Role... roles) {
+    requireAuthenticated();
+    TenantId tenant = TenantId.parse(tenantId);
+    requireTenantRole(tenant, roles);
+    return tenant;
+  }
 }

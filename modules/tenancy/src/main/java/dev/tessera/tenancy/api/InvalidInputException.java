@@ -15,7 +15,8 @@ public class InvalidInputException extends TesseraException {
   }
 
   public static InvalidInputException field(String field, String message) {
-    return new InvalidInputException(field + ": " + message, List.of(new FieldError(field, message)));
+    return new InvalidInputException(
+        field + ": " + message, List.of(new FieldError(field, message)));
   }
 
   public List<FieldError> errors() {

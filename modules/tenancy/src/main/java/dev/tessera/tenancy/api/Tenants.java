@@ -24,8 +24,8 @@ public interface Tenants {
   TenantView delete(TenantId id);
 
   /**
-   * Moves the tenant to another tier while its traffic continues; returns when the move is done.
-   * A failure leaves the tenant on its old tier with its data intact.
+   * Moves the tenant to another tier while its traffic continues; returns when the move is done. A
+   * failure leaves the tenant on its old tier with its data intact.
    */
   TierMoveReport changeTier(TenantId id, Tier target);
 }

@@ -1,9 +1,8 @@
 package dev.tessera.tenancy.api;
 
 /**
- * A failure the caller can act on. The web layer turns it into RFC 9457 problem+json (or the
- * OpenAI error shape on /v1) with {@link #status()}; the message never carries another tenant's
- * data.
+ * A failure the caller can act on. The web layer turns it into RFC 9457 problem+json (or the OpenAI
+ * error shape on /v1) with {@link #status()}; the message never carries another tenant's data.
  */
 public abstract class TesseraException extends RuntimeException {
   private final int status;

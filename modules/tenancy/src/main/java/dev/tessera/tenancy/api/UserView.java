@@ -6,4 +6,9 @@ import java.util.UUID;
 
 /** A tenant's user as listed. */
 public record UserView(
-    UUID id, String email, String displayName, Set<Role> roles, boolean disabled, Instant createdAt) {}
+    UUID id,
+    String email,
+    String displayName,
+    Set<Role> roles,
+    boolean disabled,
+    Instant createdAt) {}

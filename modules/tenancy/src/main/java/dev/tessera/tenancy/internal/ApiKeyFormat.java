@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The shape of a key: {@code tsk_<tenant, 22 chars>_<secret, 43 chars>}. The tenant part routes
- * the lookup to the tenant's database (which may be its own); the 256-bit secret is what makes
- * the key; only the SHA-256 of the whole key is stored.
+ * The shape of a key: {@code tsk_<tenant, 22 chars>_<secret, 43 chars>}. The tenant part routes the
+ * lookup to the tenant's database (which may be its own); the 256-bit secret is what makes the key;
+ * only the SHA-256 of the whole key is stored.
  */
 final class ApiKeyFormat {
   static final String PREFIX = "tsk_";

@@ -8,8 +8,8 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * One pool per database, all logged in as the application role: the shared database's pool and
- * a small one for each tenant that has a database of its own.
+ * One pool per database, all logged in as the application role: the shared database's pool and a
+ * small one for each tenant that has a database of its own.
  */
 final class ConnectionPools implements AutoCloseable {
   private final DatabaseServer server;

@@ -1,8 +1,8 @@
 package dev.tessera.tenancy.internal;
 
 /**
- * Compare-and-set cells of {@code long}, shared by every instance when clustered. Admission
- * builds exact limits on these three operations alone.
+ * Compare-and-set cells of {@code long}, shared by every instance when clustered. Admission builds
+ * exact limits on these three operations alone.
  */
 interface CounterStore {
   Long get(String key);

@@ -14,7 +14,9 @@ final class Cursors {
 
   static String encode(Instant createdAt, UUID id) {
     String raw = createdAt.getEpochSecond() + ":" + createdAt.getNano() + ":" + id;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
   static Position decode(String cursor) {

@@ -11,8 +11,8 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +22,8 @@ import java.util.logging.Logger;
 /**
  * Brings the data layer up when the application starts: the database server (embedded unless
  * TESSERA_DB_URL is set), the two roles, migrations on the shared database and on every tenant
- * database, the connection pools and Hibernate. Stops what it started when the application
- * stops, the embedded PostgreSQL included.
+ * database, the connection pools and Hibernate. Stops what it started when the application stops,
+ * the embedded PostgreSQL included.
  */
 @ApplicationScoped
 public class DataPlatform implements PlatformStatus {
@@ -62,7 +62,8 @@ public class DataPlatform implements PlatformStatus {
       for (String db : dedicatedDatabases()) {
         migrations.migrateTenantSchema(db);
       }
-      pools = new ConnectionPools(server, appPassword, settings.poolSize(), settings.tenantPoolSize());
+      pools =
+          new ConnectionPools(server, appPassword, settings.poolSize(), settings.tenantPoolSize());
       store = new EntityStore(pools);
       migrated = true;
       failure = null;

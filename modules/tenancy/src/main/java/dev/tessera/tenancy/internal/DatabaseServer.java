@@ -14,14 +14,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The PostgreSQL server Tessera talks to: an embedded one (real binaries, data under the data
- * dir, started and stopped with the platform) or the operator's. Knows how to reach any database
- * on it as the administrator (for migrations and tenant databases) or as the application role.
+ * The PostgreSQL server Tessera talks to: an embedded one (real binaries, data under the data dir,
+ * started and stopped with the platform) or the operator's. Knows how to reach any database on it
+ * as the administrator (for migrations and tenant databases) or as the application role.
  */
 final class DatabaseServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DatabaseServer.class.getName());
-  private static final Pattern URL =
-      Pattern.compile("jdbc:postgresql://([^/?]+)/([^?]*)(\\?.*)?");
+  private static final Pattern URL = Pattern.compile("jdbc:postgresql://([^/?]+)/([^?]*)(\\?.*)?");
 
   private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
   static final String OWNER_ROLE = "tessera_owner";
@@ -76,7 +75,8 @@ final class DatabaseServer implements AutoCloseable {
             .setServerConfig("max_connections", "300")
             .setServerConfig("listen_addresses", "127.0.0.1")
             .start();
-    LOG.info("TENANCY-0001 embedded PostgreSQL started on 127.0.0.1:" + port + ", data in " + pgDir);
+    LOG.info(
+        "TENANCY-0001 embedded PostgreSQL started on 127.0.0.1:" + port + ", data in " + pgDir);
     DatabaseServer server =
         new DatabaseServer(pg, "127.0.0.1:" + port, EMBEDDED_DATABASE, "", "postgres", "");
     server.createDatabaseIfMissing(EMBEDDED_DATABASE);
@@ -130,12 +130,21 @@ final class DatabaseServer implements AutoCloseable {
         Statement s = c.createStatement()) {
       s.execute(
           "DO $$ BEGIN "
-              + "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + OWNER_ROLE + "') THEN "
-              + "CREATE ROLE " + OWNER_ROLE + " NOLOGIN; END IF; "
-              + "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + APP_ROLE + "') THEN "
-              + "CREATE ROLE " + APP_ROLE + " LOGIN; END IF; END $$");
+              + "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + OWNER_ROLE
+              + "') THEN "
+              + "CREATE ROLE "
+              + OWNER_ROLE
+              + " NOLOGIN; END IF; "
+              + "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + APP_ROLE
+              + "') THEN "
+              + "CREATE ROLE "
+              + APP_ROLE
+              + " LOGIN; END IF; END $$");
       s.execute(
-          "ALTER ROLE " + APP_ROLE
+          "ALTER ROLE "
+              + APP_ROLE
               + " WITH LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD "
               + literal(appPassword));
       s.execute("GRANT " + OWNER_ROLE + " TO CURRENT_USER");

@@ -140,8 +140,7 @@ public class DefaultAdmission implements Admission {
   /** The tightest of tenant and key for requests (first two) and tokens (last two). */
   private static RateLimitState state(List<Gcra.Decision> d) {
     Gcra.Decision req = tighter(d.get(0), d.size() > 1 ? d.get(1) : null);
-    Gcra.Decision tok =
-        d.size() > 2 ? tighter(d.get(2), d.size() > 3 ? d.get(3) : null) : req;
+    Gcra.Decision tok = d.size() > 2 ? tighter(d.get(2), d.size() > 3 ? d.get(3) : null) : req;
     return new RateLimitState(
         req.limit(),
         req.remaining(),

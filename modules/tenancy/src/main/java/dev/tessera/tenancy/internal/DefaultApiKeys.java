@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,9 +26,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * API keys: issued once, stored as a hash, verified with a short local cache. A cached
- * verification lives at most one second, so a revocation is refused on every instance within a
- * second without any cluster message.
+ * API keys: issued once, stored as a hash, verified with a short local cache. A cached verification
+ * lives at most one second, so a revocation is refused on every instance within a second without
+ * any cluster message.
  */
 @ApplicationScoped
 public class DefaultApiKeys implements ApiKeys {
@@ -63,7 +62,8 @@ public class DefaultApiKeys implements ApiKeys {
     r.secretHash = LocalSecrets.sha256(key);
     r.scopes = scopes.stream().map(ApiKeyScope::wireName).toArray(String[]::new);
     r.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    r.expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
+    r.expiresAt =
+        request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
     tx.inSession(
         tenant,
         s -> {
@@ -79,7 +79,8 @@ public class DefaultApiKeys implements ApiKeys {
         tenant,
         s ->
             Pages.of(
-                Pages.fetch(s, ApiKeyRecord.class, "e.tenantId = :t", Map.of("t", tenant.value()), page),
+                Pages.fetch(
+                    s, ApiKeyRecord.class, "e.tenantId = :t", Map.of("t", tenant.value()), page),
                 page.size(),
                 ApiKeyRecord::toView,
                 k -> k.createdAt,
@@ -152,7 +153,8 @@ public class DefaultApiKeys implements ApiKeys {
               r.scopeSet().forEach(sc -> roles.addAll(sc.roles()));
               return Optional.of(
                   new Verified(
-                      new KeyPrincipal(tenant, placement.get().tier(), r.id, r.name, Set.copyOf(roles)),
+                      new KeyPrincipal(
+                          tenant, placement.get().tier(), r.id, r.name, Set.copyOf(roles)),
                       until));
             });
     if (fresh.isEmpty()) {

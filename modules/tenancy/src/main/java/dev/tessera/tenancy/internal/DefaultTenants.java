@@ -46,9 +46,12 @@ public class DefaultTenants implements Tenants {
     String name = Validation.text("name", request.name(), 200);
     Tier tier = request.tier() == null ? Tier.STANDARD : request.tier();
     TenantId id = new TenantId(UUID.randomUUID());
-    if (inCatalog(s -> s.createQuery("select count(t) from TenantRecord t where t.slug = :s", Long.class)
-            .setParameter("s", slug)
-            .getSingleResult()) > 0) {
+    if (inCatalog(
+            s ->
+                s.createQuery("select count(t) from TenantRecord t where t.slug = :s", Long.class)
+                    .setParameter("s", slug)
+                    .getSingleResult())
+        > 0) {
       throw new ConflictException("A tenant with slug '" + slug + "' already exists.");
     }
     String database = tier.hasOwnDatabase() ? TierMover.dedicatedName(id) : null;
@@ -70,10 +73,11 @@ public class DefaultTenants implements Tenants {
       r.setLimits(request.limits() == null ? settings.defaultLimits() : request.limits());
       r.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
       r.updatedAt = r.createdAt;
-      inCatalog(s -> {
-        s.persist(r);
-        return null;
-      });
+      inCatalog(
+          s -> {
+            s.persist(r);
+            return null;
+          });
       LOG.info("TENANCY-0060 tenant " + id + " created on tier " + tier);
       return r.toView();
     } catch (RuntimeException | SQLException e) {
@@ -126,7 +130,11 @@ public class DefaultTenants implements Tenants {
         s ->
             Pages.of(
                 Pages.fetch(
-                    s, TenantRecord.class, "e.status <> :purged", Map.of("purged", TenantStatus.PURGED), page),
+                    s,
+                    TenantRecord.class,
+                    "e.status <> :purged",
+                    Map.of("purged", TenantStatus.PURGED),
+                    page),
                 page.size(),
                 TenantRecord::toView,
                 r -> r.createdAt,

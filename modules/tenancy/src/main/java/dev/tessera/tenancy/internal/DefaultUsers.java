@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -75,7 +74,8 @@ public class DefaultUsers implements Users {
         tenant,
         s ->
             Pages.of(
-                Pages.fetch(s, UserRecord.class, "e.tenantId = :t", Map.of("t", tenant.value()), page),
+                Pages.fetch(
+                    s, UserRecord.class, "e.tenantId = :t", Map.of("t", tenant.value()), page),
                 page.size(),
                 UserRecord::toView,
                 u -> u.createdAt,

@@ -19,10 +19,10 @@ import org.hibernate.engine.jdbc.connections.spi.MultiTenantConnectionProvider;
 import org.hibernate.jpa.HibernatePersistenceProvider;
 
 /**
- * Hibernate, bootstrapped by the application rather than the container, because connections
- * come from per-database pools chosen at run time: one session factory, one mapping, and the
- * database picked per session through Hibernate's multi-tenant connection provider (keyed by
- * database name, not by tenant: several tenants share the shared database).
+ * Hibernate, bootstrapped by the application rather than the container, because connections come
+ * from per-database pools chosen at run time: one session factory, one mapping, and the database
+ * picked per session through Hibernate's multi-tenant connection provider (keyed by database name,
+ * not by tenant: several tenants share the shared database).
  */
 final class EntityStore implements AutoCloseable {
   private static final List<Class<?>> ENTITIES =

@@ -11,7 +11,8 @@ final class Gcra {
   private Gcra() {}
 
   /** The outcome for one bucket; times in microseconds. */
-  record Decision(boolean allowed, long limit, long remaining, long resetMicros, long retryAfterMicros) {}
+  record Decision(
+      boolean allowed, long limit, long remaining, long resetMicros, long retryAfterMicros) {}
 
   static Decision acquire(CounterStore store, String key, long limit, long cost, long nowMicros) {
     long interval = Math.max(1, PERIOD_MICROS / limit);

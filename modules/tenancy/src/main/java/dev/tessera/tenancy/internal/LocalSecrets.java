@@ -17,9 +17,9 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Secrets that Tessera generates when the operator did not configure them: the platform
- * operator's token and the application role's database password. Generated once, kept in the
- * data dir (mode 600), so a restart keeps them.
+ * Secrets that Tessera generates when the operator did not configure them: the platform operator's
+ * token and the application role's database password. Generated once, kept in the data dir (mode
+ * 600), so a restart keeps them.
  */
 @ApplicationScoped
 public class LocalSecrets implements OperatorToken {

@@ -13,8 +13,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Background duties of tenancy: at start-up, finish or undo tier moves a crash interrupted;
- * every minute, purge tenants whose deletion grace period has passed.
+ * Background duties of tenancy: at start-up, finish or undo tier moves a crash interrupted; every
+ * minute, purge tenants whose deletion grace period has passed.
  */
 @ApplicationScoped
 public class TenancyJobs {

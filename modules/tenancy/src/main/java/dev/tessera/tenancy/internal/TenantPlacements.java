@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.Session;
 
 /**
- * Where each tenant lives, read from the catalog and kept for at most a second, so a tier
- * change, suspension or new limit reaches every instance within that second. A stale placement
- * is also caught by the residency check at the start of every tenant transaction.
+ * Where each tenant lives, read from the catalog and kept for at most a second, so a tier change,
+ * suspension or new limit reaches every instance within that second. A stale placement is also
+ * caught by the residency check at the start of every tenant transaction.
  */
 @ApplicationScoped
 class TenantPlacements {

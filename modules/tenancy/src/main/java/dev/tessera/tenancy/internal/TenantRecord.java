@@ -90,7 +90,6 @@ class TenantRecord {
   }
 
   Placement placement() {
-    return new Placement(
-        new TenantId(id), tier, status, databaseName, placementVersion, limits());
+    return new Placement(new TenantId(id), tier, status, databaseName, placementVersion, limits());
   }
 }

@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * Whole-tenant operations over every tenant-owned table, discovered from the catalog (so a new
- * table is covered without touching this code): copy, checksum, delete. Always runs on a
- * connection whose transaction is pinned to the tenant, so RLS limits it to that tenant.
+ * table is covered without touching this code): copy, checksum, delete. Always runs on a connection
+ * whose transaction is pinned to the tenant, so RLS limits it to that tenant.
  */
 final class TenantTables {
   private static final int BATCH = 500;
@@ -75,7 +75,11 @@ final class TenantTables {
   static void copy(Connection from, Connection to, String table) throws SQLException {
     String quoted = "public." + DatabaseServer.identifier(table);
     String insert =
-        "INSERT INTO " + quoted + " SELECT * FROM json_populate_recordset(null::" + quoted + ", ?::json)";
+        "INSERT INTO "
+            + quoted
+            + " SELECT * FROM json_populate_recordset(null::"
+            + quoted
+            + ", ?::json)";
     try (Statement read = from.createStatement();
         PreparedStatement write = to.prepareStatement(insert)) {
       read.setFetchSize(BATCH);

@@ -19,10 +19,10 @@ import org.hibernate.Transaction;
 import org.postgresql.util.PSQLException;
 
 /**
- * Every tenant transaction goes through here: it picks the tenant's database, pins the tenant
- * for this transaction only ({@code set_config(..., true)}: nothing survives in the pooled
- * connection), waits out a running tier move, and retries once on the new placement if the
- * tenant has moved away from the database it was routed to.
+ * Every tenant transaction goes through here: it picks the tenant's database, pins the tenant for
+ * this transaction only ({@code set_config(..., true)}: nothing survives in the pooled connection),
+ * waits out a running tier move, and retries once on the new placement if the tenant has moved away
+ * from the database it was routed to.
  */
 @ApplicationScoped
 public class TenantTransactions implements TenantData {

@@ -3,9 +3,9 @@ package dev.tessera.tenancy.internal;
 import dev.tessera.tenancy.api.ConflictException;
 import dev.tessera.tenancy.api.TenantId;
 import dev.tessera.tenancy.api.TenantStatus;
+import dev.tessera.tenancy.api.TesseraException;
 import dev.tessera.tenancy.api.Tier;
 import dev.tessera.tenancy.api.TierMoveReport;
-import dev.tessera.tenancy.api.TesseraException;
 import dev.tessera.tenancy.api.TierMoveReport.TableCheck;
 import dev.tessera.tenancy.api.UnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,14 +21,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Moves a tenant between the shared database and a database of its own while its traffic goes
- * on. Writes are held, not replayed: the mover takes the tenant's advisory lock in the source
- * database, which every tenant transaction takes in shared mode, so in-flight transactions
- * finish first and new ones wait. Under that lock it copies every tenant table, verifies row
- * counts and checksums, switches the catalog, and purges the source in the same transaction
- * that releases the lock; waiting transactions then see they are no longer resident and retry on
- * the new placement. Anything failing before the switch rolls back both sides: the tenant stays
- * where it was, untouched.
+ * Moves a tenant between the shared database and a database of its own while its traffic goes on.
+ * Writes are held, not replayed: the mover takes the tenant's advisory lock in the source database,
+ * which every tenant transaction takes in shared mode, so in-flight transactions finish first and
+ * new ones wait. Under that lock it copies every tenant table, verifies row counts and checksums,
+ * switches the catalog, and purges the source in the same transaction that releases the lock;
+ * waiting transactions then see they are no longer resident and retry on the new placement.
+ * Anything failing before the switch rolls back both sides: the tenant stays where it was,
+ * untouched.
  */
 @ApplicationScoped
 class TierMover {
@@ -130,7 +130,8 @@ class TierMover {
 
   /** The critical section: returns once the catalog points at the destination. */
   private TierMoveReport copyUnderLock(
-      Placement p, Tier target, String source, String destination, UUID moveId) throws SQLException {
+      Placement p, Tier target, String source, String destination, UUID moveId)
+      throws SQLException {
     UUID tenant = p.tenant().value();
     boolean switched = false;
     boolean createdDestination = !destination.equals(platform.server().sharedDatabase());
@@ -168,7 +169,11 @@ class TierMover {
         src.commit();
         report =
             new TierMoveReport(
-                p.tenant(), p.tier(), target, checks, Duration.ofNanos(System.nanoTime() - heldFrom));
+                p.tenant(),
+                p.tier(),
+                target,
+                checks,
+                Duration.ofNanos(System.nanoTime() - heldFrom));
       } catch (SQLException | RuntimeException e) {
         safeRollback(src);
         safeRollback(dst);
