@@ -62,6 +62,59 @@ class LauncherIT {
     assertThat(data.resolve("pg/postmaster.pid")).doesNotExist();
   }
 
+  @Test
+  void the_bundle_is_one_runnable_jar_serving_at_the_root() throws Exception {
+    Path log = Settings.WORK.resolve("bundle-build.log").toAbsolutePath();
+    ProcessBuilder build =
+        new ProcessBuilder(ROOT.resolve("tessera").toString(), "bundle")
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    build.environment().put("TESSERA_SKIP_BUILD", "1");
+    build
+        .environment()
+        .put("TESSERA_DATA_DIR", Settings.WORK.resolve("bundle-data").toAbsolutePath().toString());
+    Process p = build.start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+    Path bundle = ROOT.resolve("target/tessera-micro.jar");
+    assertThat(bundle).exists();
+
+    Path data = Settings.WORK.resolve("bundle-data").toAbsolutePath();
+    deleteRecursively(data);
+    Files.createDirectories(data.resolve("tmp"));
+    int port = Node.freePort();
+    Path out = Settings.WORK.resolve("bundle-run.log").toAbsolutePath();
+    ProcessBuilder run =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + data.resolve("tmp"),
+                "-Dhazelcast.socket.bind.any=false",
+                "-jar",
+                bundle.toString(),
+                "--port",
+                Integer.toString(port),
+                "--nocluster",
+                "--interfaces",
+                "127.0.0.1")
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
+    run.environment().put("TESSERA_DATA_DIR", data.toString());
+    run.environment().remove("TESSERA_DB_URL");
+    Process server = run.start();
+    try {
+      awaitReady(server, port, out);
+      Api anon = new Api("http://127.0.0.1:" + port, null);
+      AdminApiIT.assertProblem(anon.get("/api/v1/tenants"), 401);
+      String token = Files.readString(data.resolve("admin-token")).trim();
+      assertThat(new Api("http://127.0.0.1:" + port, token).get("/api/v1/tenants").status())
+          .isEqualTo(200);
+    } finally {
+      server.destroy();
+      server.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
   private static void deleteRecursively(Path dir) throws java.io.IOException {
     if (Files.exists(dir)) {
       try (var paths = Files.walk(dir)) {
