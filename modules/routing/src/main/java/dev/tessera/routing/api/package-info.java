@@ -1,5 +1,7 @@
 /**
- * Public face of the model gateway: unified chat and embedding requests, the model catalog, and the
- * router's decisions. Implemented by the model-gateway issue.
+ * Public face of the model gateway: the provider-neutral chat and embedding model (requests,
+ * responses, stream chunks), deadlines, and the typed provider failure. Plain records, independent
+ * of any provider's wire format and of any JSON library except where free-form JSON Schema must be
+ * carried.
  */
 package dev.tessera.routing.api;

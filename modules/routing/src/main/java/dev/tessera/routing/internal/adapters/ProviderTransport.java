@@ -1,0 +1,215 @@
+package dev.tessera.routing.internal.adapters;
+
+import dev.tessera.routing.api.Deadline;
+import dev.tessera.routing.api.ProviderException;
+import dev.tessera.routing.spi.ChatStream;
+import dev.tessera.routing.spi.ChatStreamListener;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP side of every adapter: one shared, pooled HTTP/1.1 client, JSON POSTs bounded by the
+ * caller's deadline, SSE streams relayed as they arrive, and every failure turned into a {@link
+ * ProviderException}. HTTP/1.1 because streaming providers and proxies in front of them handle it
+ * best, and the pool reuses connections just as well for one-request-at-a-time calls.
+ */
+@ApplicationScoped
+public class ProviderTransport {
+  private static final Logger LOG = Logger.getLogger(ProviderTransport.class.getName());
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Fires stream deadlines; one daemon thread is plenty, the tasks only flag and abort. */
+  private static final ScheduledExecutorService DEADLINES = deadlineTimer();
+
+  private HttpClient client;
+
+  /** For CDI; the client is built in {@link #start()}. */
+  protected ProviderTransport() {}
+
+  public ProviderTransport(HttpClient client) {
+    this.client = client;
+  }
+
+  @PostConstruct
+  void start() {
+    if (client == null) {
+      client = defaultClient();
+    }
+  }
+
+  /**
+   * The shared client: HTTP/1.1, bounded connect time, no redirects (a provider never needs them).
+   */
+  public static HttpClient defaultClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(CONNECT_TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  /**
+   * POSTs {@code body} and decodes the 2xx answer; the future fails only with ProviderException.
+   */
+  <T> CompletableFuture<T> postJson(
+      String provider,
+      URI uri,
+      Map<String, String> headers,
+      JsonObject body,
+      Deadline deadline,
+      Function<JsonObject, T> decoder) {
+    if (deadline.expired()) {
+      return CompletableFuture.failedFuture(Failures.timeout(provider, false));
+    }
+    Duration budget = deadline.remaining();
+    HttpRequest request = request(uri, headers, body, budget, "application/json");
+    CompletableFuture<HttpResponse<String>> sent =
+        client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    CompletableFuture<T> result = new CompletableFuture<>();
+    sent.handle((response, error) -> decode(provider, response, error, decoder))
+        // The request timeout covers only the wait for headers; this bounds the body too.
+        .orTimeout(budget.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (value, error) -> {
+              if (error == null) {
+                result.complete(value);
+              } else {
+                sent.cancel(true); // frees the connection if the provider still hangs
+                result.completeExceptionally(Failures.fromThrowable(provider, error, false));
+              }
+            });
+    // A caller giving up (hedging, client gone) aborts the upstream request as well.
+    result.whenComplete(
+        (v, e) -> {
+          if (result.isCancelled()) {
+            sent.cancel(true);
+          }
+        });
+    return result;
+  }
+
+  private static <T> T decode(
+      String provider,
+      HttpResponse<String> response,
+      Throwable error,
+      Function<JsonObject, T> decoder) {
+    if (error != null) {
+      throw Failures.fromThrowable(provider, error, false);
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw Failures.fromStatus(
+          provider, response.statusCode(), response.headers(), response.body());
+    }
+    try {
+      return decoder.apply(JsonSupport.parseObject(response.body()));
+    } catch (ProviderException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw Failures.malformed(provider, e.toString(), e);
+    }
+  }
+
+  /** POSTs {@code body} and relays the SSE answer to {@code listener} through {@code decoder}. */
+  ChatStream postStream(
+      String provider,
+      URI uri,
+      Map<String, String> headers,
+      JsonObject body,
+      Deadline deadline,
+      StreamDecoder decoder,
+      ChatStreamListener listener) {
+    StreamRelay relay = new StreamRelay(provider, decoder, listener);
+    if (deadline.expired()) {
+      relay.fail(Failures.timeout(provider, false));
+      return relay;
+    }
+    Duration budget = deadline.remaining();
+    HttpRequest request = request(uri, headers, body, budget, "text/event-stream");
+    HttpResponse.BodyHandler<String> handler =
+        info ->
+            info.statusCode() / 100 == 2
+                ? BodySubscribers.<StreamRelay, String>fromLineSubscriber(
+                    relay, r -> null, StandardCharsets.UTF_8, null)
+                : BodySubscribers.ofString(StandardCharsets.UTF_8);
+    CompletableFuture<HttpResponse<String>> sent = client.sendAsync(request, handler);
+    relay.onAbort(() -> sent.cancel(true));
+    ScheduledFuture<?> timer =
+        DEADLINES.schedule(
+            () -> relay.fail(Failures.timeout(provider, false)),
+            budget.toNanos(),
+            TimeUnit.NANOSECONDS);
+    relay.done().whenComplete((v, e) -> timer.cancel(false));
+    sent.whenComplete(
+        (response, error) -> {
+          if (error != null) {
+            relay.fail(Failures.fromThrowable(provider, error, relay.bodyStarted()));
+          } else if (response.statusCode() / 100 != 2) {
+            relay.fail(
+                Failures.fromStatus(
+                    provider, response.statusCode(), response.headers(), response.body()));
+          }
+        });
+    return relay;
+  }
+
+  private static HttpRequest request(
+      URI uri, Map<String, String> headers, JsonObject body, Duration budget, String accept) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .timeout(budget)
+            .header("Content-Type", "application/json")
+            .header("Accept", accept)
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+    headers.forEach(b::header);
+    return b.build();
+  }
+
+  /** {@code base + path + query}, tolerating a trailing slash on the configured base URL. */
+  static URI uri(URI base, String path, Map<String, String> query) {
+    String b = base.toString();
+    StringBuilder s = new StringBuilder(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
+    s.append(path);
+    char sep = path.contains("?") ? '&' : '?';
+    for (Map.Entry<String, String> e : query.entrySet()) {
+      s.append(sep)
+          .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+      sep = '&';
+    }
+    return URI.create(s.toString());
+  }
+
+  private static ScheduledExecutorService deadlineTimer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "tessera-provider-deadlines");
+              t.setDaemon(true);
+              t.setUncaughtExceptionHandler(
+                  (th, e) -> LOG.log(Level.WARNING, "ROUTING-0001 deadline task failed", e));
+              return t;
+            });
+    timer.setRemoveOnCancelPolicy(true); // finished streams must not pin their relays until expiry
+    return timer;
+  }
+}
