@@ -29,6 +29,7 @@ public class AdminApi extends Application {
         TenantsResource.class,
         ApiKeysResource.class,
         UsersResource.class,
+        CatalogResource.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

@@ -5,10 +5,10 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 /** OpenAI's x-ratelimit-* headers, so SDKs and dashboards read our limits as theirs. */
-final class RateLimitHeaders {
+public final class RateLimitHeaders {
   private RateLimitHeaders() {}
 
-  static void apply(Response.ResponseBuilder b, RateLimitState s) {
+  public static void apply(Response.ResponseBuilder b, RateLimitState s) {
     b.header("x-ratelimit-limit-requests", s.limitRequests());
     b.header("x-ratelimit-remaining-requests", s.remainingRequests());
     b.header("x-ratelimit-reset-requests", duration(s.resetRequestsSeconds()));
@@ -17,7 +17,7 @@ final class RateLimitHeaders {
     b.header("x-ratelimit-reset-tokens", duration(s.resetTokensSeconds()));
   }
 
-  static void apply(MultivaluedMap<String, Object> h, RateLimitState s) {
+  public static void apply(MultivaluedMap<String, Object> h, RateLimitState s) {
     h.putSingle("x-ratelimit-limit-requests", s.limitRequests());
     h.putSingle("x-ratelimit-remaining-requests", s.remainingRequests());
     h.putSingle("x-ratelimit-reset-requests", duration(s.resetRequestsSeconds()));

@@ -58,7 +58,8 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
     if (!(request.getProperty(START) instanceof Long start)) {
       return;
     }
-    String endpoint = request.getMethod() + " " + template();
+    String endpoint =
+        request.getMethod() + " " + template(request.getUriInfo().getBaseUri().getPath());
     String tenant =
         caller.isPlatformAdmin()
             ? "platform"
@@ -85,7 +86,7 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
     }
   }
 
-  private String template() {
+  private String template(String applicationPath) {
     Class<?> type = resource == null ? null : resource.getResourceClass();
     Method method = resource == null ? null : resource.getResourceMethod();
     if (type == null || method == null) {
@@ -95,7 +96,8 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
         type.isAnnotationPresent(Path.class) ? type.getAnnotation(Path.class).value() : "";
     String sub =
         method.isAnnotationPresent(Path.class) ? method.getAnnotation(Path.class).value() : "";
-    String joined = "/api/" + strip(base) + (sub.isEmpty() ? "" : "/" + strip(sub));
+    String joined =
+        "/" + strip(applicationPath) + "/" + strip(base) + (sub.isEmpty() ? "" : "/" + strip(sub));
     return joined.replaceAll("/+", "/");
   }
 

@@ -11,6 +11,12 @@ public interface Admission {
    */
   Ticket admit(KeyPrincipal principal, long estimatedTokens);
 
+  /**
+   * Takes {@code tokens} from the tenant's and the key's token buckets (a model call's estimate),
+   * or throws {@link RateLimitedException} leaving both untouched. Returns the token budget left.
+   */
+  RateLimitState consumeTokens(KeyPrincipal principal, long tokens);
+
   /** A held admission: its limits (for the x-ratelimit headers) and its concurrency slot. */
   interface Ticket extends AutoCloseable {
     RateLimitState state();

@@ -133,6 +133,36 @@ public class DefaultAdmission implements Admission {
     };
   }
 
+  @Override
+  public RateLimitState consumeTokens(KeyPrincipal principal, long tokens) {
+    TenantLimits l = placements.get(principal.tenant()).limits();
+    long now = System.currentTimeMillis() * 1000;
+    List<Bucket> buckets =
+        List.of(
+            new Bucket("tpm:t:" + principal.tenant(), l.tokensPerMinute(), Math.max(0, tokens)),
+            new Bucket("tpm:k:" + principal.keyId(), l.keyTokensPerMinute(), Math.max(0, tokens)));
+    Gcra.Decision tenant =
+        Gcra.acquire(store, buckets.get(0).key(), l.tokensPerMinute(), tokens, now);
+    Gcra.Decision key =
+        tenant.allowed()
+            ? Gcra.acquire(store, buckets.get(1).key(), l.keyTokensPerMinute(), tokens, now)
+            : tenant;
+    Gcra.Decision tight = tighter(tenant, key);
+    RateLimitState state =
+        new RateLimitState(0, 0, 0, tight.limit(), tight.remaining(), tight.resetMicros() / 1e6);
+    if (!tenant.allowed() || !key.allowed()) {
+      if (tenant.allowed()) {
+        refundAll(buckets.subList(0, 1));
+      }
+      Gcra.Decision refused = tenant.allowed() ? key : tenant;
+      throw new RateLimitedException(
+          "Rate limit reached (" + (tenant.allowed() ? "key" : "tenant") + " tokens per minute).",
+          state,
+          Math.max(1, refused.retryAfterMicros() / 1000));
+    }
+    return state;
+  }
+
   private void refundAll(List<Bucket> buckets) {
     buckets.forEach(b -> Gcra.refund(store, b.key(), b.limit(), b.cost()));
   }

@@ -33,7 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Translation between the neutral model and the OpenAI Chat Completions / Embeddings wire. */
-final class OpenAiWire {
+public final class OpenAiWire {
   private OpenAiWire() {}
 
   static JsonObject chatBody(ChatRequest r, String model, boolean stream) {
@@ -148,7 +148,7 @@ final class OpenAiWire {
     };
   }
 
-  static ChatResponse chatResponse(JsonObject o) {
+  public static ChatResponse chatResponse(JsonObject o) {
     List<ChatChoice> choices = new ArrayList<>();
     for (JsonValue v : o.getJsonArray("choices")) {
       JsonObject c = v.asJsonObject();

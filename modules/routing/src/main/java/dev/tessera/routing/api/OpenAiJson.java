@@ -1,0 +1,185 @@
+package dev.tessera.routing.api;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.util.List;
+
+/**
+ * Writes the gateway's records in OpenAI's response shapes: the /v1 API's bodies, and the form in
+ * which cached answers are kept.
+ */
+public final class OpenAiJson {
+  private OpenAiJson() {}
+
+  public static JsonObject chat(ChatResponse r, long created) {
+    JsonArrayBuilder choices = Json.createArrayBuilder();
+    for (ChatChoice c : r.choices()) {
+      JsonObjectBuilder message = Json.createObjectBuilder().add("role", "assistant");
+      String text = c.message().text();
+      if (text == null || (text.isEmpty() && !c.message().toolCalls().isEmpty())) {
+        message.addNull("content");
+      } else {
+        message.add("content", text);
+      }
+      if (!c.message().toolCalls().isEmpty()) {
+        message.add("tool_calls", toolCalls(c.message().toolCalls()));
+      }
+      message.addNull("refusal");
+      JsonObjectBuilder choice =
+          Json.createObjectBuilder()
+              .add("index", c.index())
+              .add("message", message)
+              .addNull("logprobs");
+      if (c.finishReason() == null) {
+        choice.addNull("finish_reason");
+      } else {
+        choice.add("finish_reason", c.finishReason().wireName());
+      }
+      choices.add(choice);
+    }
+    return Json.createObjectBuilder()
+        .add("id", r.id())
+        .add("object", "chat.completion")
+        .add("created", created)
+        .add("model", r.model())
+        .add("choices", choices)
+        .add("usage", usage(r.usage()))
+        .build();
+  }
+
+  public static JsonObject chunk(ChatChunk c, String id, long created) {
+    JsonArrayBuilder choices = Json.createArrayBuilder();
+    for (ChunkChoice ch : c.choices()) {
+      JsonObjectBuilder delta = Json.createObjectBuilder();
+      if (ch.role() != null) {
+        delta.add("role", ch.role().wireName());
+      }
+      if (ch.content() != null) {
+        delta.add("content", ch.content());
+      }
+      if (!ch.toolCalls().isEmpty()) {
+        JsonArrayBuilder calls = Json.createArrayBuilder();
+        for (ToolCallDelta d : ch.toolCalls()) {
+          JsonObjectBuilder call = Json.createObjectBuilder().add("index", d.index());
+          if (d.id() != null) {
+            call.add("id", d.id()).add("type", "function");
+          }
+          JsonObjectBuilder f = Json.createObjectBuilder();
+          if (d.name() != null) {
+            f.add("name", d.name());
+          }
+          f.add("arguments", d.arguments() == null ? "" : d.arguments());
+          calls.add(call.add("function", f));
+        }
+        delta.add("tool_calls", calls);
+      }
+      JsonObjectBuilder choice =
+          Json.createObjectBuilder().add("index", ch.index()).add("delta", delta);
+      if (ch.finishReason() == null) {
+        choice.addNull("finish_reason");
+      } else {
+        choice.add("finish_reason", ch.finishReason().wireName());
+      }
+      choices.add(choice);
+    }
+    JsonObjectBuilder b =
+        Json.createObjectBuilder()
+            .add("id", id)
+            .add("object", "chat.completion.chunk")
+            .add("created", created)
+            .add("model", c.model())
+            .add("choices", choices);
+    if (c.usage() != null) {
+      b.add("usage", usage(c.usage()));
+    }
+    return b.build();
+  }
+
+  public static JsonObject embeddings(EmbeddingResponse r) {
+    return embeddings(r, false);
+  }
+
+  /**
+   * Embeddings as float arrays, or with {@code base64} as little-endian float32 bytes in base64
+   * (what the official SDKs ask for by default, to save bandwidth).
+   */
+  public static JsonObject embeddings(EmbeddingResponse r, boolean base64) {
+    JsonArrayBuilder data = Json.createArrayBuilder();
+    for (Embedding e : r.data()) {
+      JsonObjectBuilder item =
+          Json.createObjectBuilder().add("object", "embedding").add("index", e.index());
+      float[] v = e.vector();
+      if (base64) {
+        java.nio.ByteBuffer bytes =
+            java.nio.ByteBuffer.allocate(v.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) {
+          bytes.putFloat(f);
+        }
+        item.add("embedding", java.util.Base64.getEncoder().encodeToString(bytes.array()));
+      } else {
+        JsonArrayBuilder vector = Json.createArrayBuilder();
+        for (float f : v) {
+          vector.add((double) f);
+        }
+        item.add("embedding", vector);
+      }
+      data.add(item);
+    }
+    return Json.createObjectBuilder()
+        .add("object", "list")
+        .add("data", data)
+        .add("model", r.model())
+        .add(
+            "usage",
+            Json.createObjectBuilder()
+                .add("prompt_tokens", r.usage().promptTokens())
+                .add("total_tokens", r.usage().promptTokens()))
+        .build();
+  }
+
+  public static JsonObject models(List<ModelInfo> models) {
+    JsonArrayBuilder data = Json.createArrayBuilder();
+    for (ModelInfo m : models) {
+      data.add(model(m));
+    }
+    return Json.createObjectBuilder().add("object", "list").add("data", data).build();
+  }
+
+  public static JsonObject model(ModelInfo m) {
+    return Json.createObjectBuilder()
+        .add("id", m.id())
+        .add("object", "model")
+        .add("created", m.createdEpochSeconds())
+        .add("owned_by", m.ownedBy())
+        .build();
+  }
+
+  private static JsonArrayBuilder toolCalls(List<ToolCall> calls) {
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    for (ToolCall c : calls) {
+      out.add(
+          Json.createObjectBuilder()
+              .add("id", c.id())
+              .add("type", "function")
+              .add(
+                  "function",
+                  Json.createObjectBuilder()
+                      .add("name", c.name())
+                      .add("arguments", c.arguments())));
+    }
+    return out;
+  }
+
+  private static JsonObject usage(Usage u) {
+    return Json.createObjectBuilder()
+        .add("prompt_tokens", u.promptTokens())
+        .add("completion_tokens", u.completionTokens())
+        .add("total_tokens", u.totalTokens())
+        .add(
+            "prompt_tokens_details",
+            Json.createObjectBuilder().add("cached_tokens", u.cachedTokens()))
+        .build();
+  }
+}

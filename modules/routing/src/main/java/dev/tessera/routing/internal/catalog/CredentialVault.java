@@ -1,0 +1,135 @@
+package dev.tessera.routing.internal.catalog;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Encrypts provider credentials with AES-256-GCM under a master key from configuration. The key
+ * ring ({@code TESSERA_MASTER_KEYS=id:base64,id:base64}, newest first) lets an operator rotate
+ * without downtime: add a new key in front, restart instance by instance (old ciphertexts still
+ * decrypt by their key id), then re-encrypt everything under the new key and drop the old one. With
+ * no key configured one is generated into the data dir on first start.
+ */
+@ApplicationScoped
+public class CredentialVault {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int IV_BYTES = 12;
+
+  @Inject
+  @ConfigProperty(name = "tessera.master-keys")
+  Optional<String> configuredKeys;
+
+  @Inject
+  @ConfigProperty(name = "tessera.data-dir", defaultValue = "./data")
+  String dataDir;
+
+  private final Map<String, byte[]> ring = new LinkedHashMap<>();
+  private String currentId;
+
+  /** A ciphertext and the id of the key that made it. */
+  public record Sealed(String keyId, byte[] ciphertext) {}
+
+  @PostConstruct
+  void load() {
+    String spec = configuredKeys.filter(s -> !s.isBlank()).orElseGet(this::generatedKey);
+    for (String entry : spec.split(",")) {
+      String[] parts = entry.trim().split(":", 2);
+      if (parts.length != 2) {
+        throw new IllegalStateException(
+            "ROUTING-0401 TESSERA_MASTER_KEYS entries look like id:base64");
+      }
+      byte[] key = Base64.getDecoder().decode(parts[1].trim());
+      if (key.length != 32) {
+        throw new IllegalStateException(
+            "ROUTING-0402 master key '" + parts[0] + "' is not 256 bits");
+      }
+      ring.put(parts[0].trim(), key);
+      if (currentId == null) {
+        currentId = parts[0].trim();
+      }
+    }
+  }
+
+  private String generatedKey() {
+    Path file = Path.of(dataDir).toAbsolutePath().resolve("master-key");
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
+      }
+      Files.createDirectories(file.getParent());
+      byte[] key = new byte[32];
+      RANDOM.nextBytes(key);
+      String spec = "k1:" + Base64.getEncoder().encodeToString(key);
+      Files.writeString(file, spec, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // best effort on non-POSIX file systems
+      }
+      return spec;
+    } catch (IOException e) {
+      throw new UncheckedIOException("ROUTING-0403 cannot read or write " + file, e);
+    }
+  }
+
+  public String currentKeyId() {
+    return currentId;
+  }
+
+  public Sealed seal(String plaintext) {
+    try {
+      byte[] iv = new byte[IV_BYTES];
+      RANDOM.nextBytes(iv);
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(ring.get(currentId), "AES"),
+          new GCMParameterSpec(128, iv));
+      c.updateAAD(currentId.getBytes(StandardCharsets.UTF_8));
+      byte[] ct = c.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+      return new Sealed(
+          currentId, ByteBuffer.allocate(iv.length + ct.length).put(iv).put(ct).array());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("ROUTING-0404 encryption failed", e);
+    }
+  }
+
+  public String open(Sealed sealed) {
+    byte[] key = ring.get(sealed.keyId());
+    if (key == null) {
+      throw new IllegalStateException(
+          "ROUTING-0405 credential sealed with unknown master key '" + sealed.keyId() + "'");
+    }
+    try {
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
+          new GCMParameterSpec(128, sealed.ciphertext(), 0, IV_BYTES));
+      c.updateAAD(sealed.keyId().getBytes(StandardCharsets.UTF_8));
+      byte[] pt = c.doFinal(sealed.ciphertext(), IV_BYTES, sealed.ciphertext().length - IV_BYTES);
+      return new String(pt, StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("ROUTING-0406 credential does not decrypt (tampered?)", e);
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package dev.tessera.routing.internal.gateway;
+
+import dev.tessera.routing.api.CacheStatus;
+import dev.tessera.routing.api.ChatChunk;
+import dev.tessera.routing.api.ChatRequest;
+import dev.tessera.routing.api.ChatResponse;
+import dev.tessera.routing.api.ChunkListener;
+import dev.tessera.routing.api.EmbeddingRequest;
+import dev.tessera.routing.api.EmbeddingResponse;
+import dev.tessera.routing.api.EmbeddingResult;
+import dev.tessera.routing.api.Fallback;
+import dev.tessera.routing.api.Gateway;
+import dev.tessera.routing.api.GatewayCall;
+import dev.tessera.routing.api.GatewayResult;
+import dev.tessera.routing.api.ModelInfo;
+import dev.tessera.routing.api.ProviderException;
+import dev.tessera.routing.api.ResponseFormat;
+import dev.tessera.routing.api.StreamHandle;
+import dev.tessera.routing.internal.resilience.Deployment;
+import dev.tessera.routing.internal.resilience.FallbackConsent;
+import dev.tessera.routing.internal.resilience.ModelTier;
+import dev.tessera.routing.internal.resilience.Outcome;
+import dev.tessera.routing.internal.resilience.ResilientCall;
+import dev.tessera.routing.spi.ChatStreamListener;
+import dev.tessera.routing.spi.ProviderAdapter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The gateway's request path: route (primary and stand-ins), answer from the cache when the request
+ * is deterministic, otherwise call through retries, breakers and consented fallback within the
+ * deadline, and answer under the catalog name of the model that served.
+ */
+@ApplicationScoped
+public class DefaultGateway implements Gateway {
+  private static final long STARTED = System.currentTimeMillis() / 1000;
+
+  @Inject Router router;
+  @Inject ModelCatalog catalog;
+  @Inject ResponseCache cache;
+  @Inject Resilience resilience;
+  @Inject @Any Instance<ProviderAdapter> adapters;
+
+  @Inject
+  @ConfigProperty(name = "tessera.gateway.fallback", defaultValue = "EQUIVALENT")
+  String defaultFallback;
+
+  /** The routing decision: deployments in the order they may serve, and their catalog entries. */
+  private record Plan(
+      CatalogModel primary, List<Deployment> deployments, Map<String, CatalogModel> byId) {}
+
+  private Plan plan(ChatRequest request) {
+    List<CatalogModel> candidates = router.chatCandidates(request.model(), needs(request));
+    Map<String, CatalogModel> byId = new HashMap<>();
+    List<Deployment> deployments = new ArrayList<>();
+    for (CatalogModel c : candidates) {
+      Deployment d = deployment(c);
+      if (byId.putIfAbsent(d.id(), c) == null) {
+        deployments.add(d);
+      }
+    }
+    return new Plan(candidates.get(0), deployments, byId);
+  }
+
+  @Override
+  public GatewayResult chat(GatewayCall call, ChatRequest request) {
+    Plan plan = plan(request);
+    CatalogModel primary = plan.primary();
+    boolean cacheable = ResponseCache.cacheable(request);
+    if (cacheable) {
+      var hit = cache.get(call.tenant(), primary.name(), request);
+      if (hit.isPresent()) {
+        // a hit calls no provider: billing prices it by the cache policy
+        ChatResponse cached = hit.get();
+        return new GatewayResult(
+            new ChatResponse(
+                "chatcmpl-" + call.requestId(), primary.name(), cached.choices(), cached.usage()),
+            request.model(),
+            primary.name(),
+            CacheStatus.HIT);
+      }
+    }
+    ResilientCall running =
+        resilience.caller().chat(plan.deployments(), request, call.deadline(), consent(call));
+    Outcome outcome = await(running.outcome(), call, primary, running);
+    CatalogModel served = plan.byId().get(outcome.served().id());
+    ChatResponse answer = outcome.response();
+    ChatResponse named =
+        new ChatResponse(answer.id(), served.name(), answer.choices(), answer.usage());
+    if (cacheable && served == primary) {
+      cache.put(call.tenant(), primary.name(), request, named);
+    }
+    return new GatewayResult(named, request.model(), served.name(), CacheStatus.MISS);
+  }
+
+  @Override
+  public StreamHandle chatStream(GatewayCall call, ChatRequest request, ChunkListener listener) {
+    Plan plan = plan(request);
+    CatalogModel primary = plan.primary();
+    ResilientCall running =
+        resilience.caller().stream(
+            plan.deployments(),
+            request,
+            call.deadline(),
+            consent(call),
+            new ChatStreamListener() {
+              @Override
+              public void onChunk(ChatChunk chunk) {
+                listener.onChunk(chunk);
+              }
+
+              @Override
+              public void onComplete() {
+                listener.onComplete();
+              }
+
+              @Override
+              public void onError(ProviderException failure) {
+                listener.onError(failure);
+              }
+            });
+    return new StreamHandle() {
+      @Override
+      public String requestedModel() {
+        return request.model();
+      }
+
+      @Override
+      public String servedModel() {
+        // a fallback before the first chunk is reported in the chunks' model field
+        return primary.name();
+      }
+
+      @Override
+      public void cancel() {
+        running.cancel();
+      }
+    };
+  }
+
+  @Override
+  public EmbeddingResult embed(GatewayCall call, EmbeddingRequest request) {
+    CatalogModel model = router.embedding(request.model());
+    EmbeddingRequest routed =
+        new EmbeddingRequest(model.name(), request.input(), request.dimensions(), request.user());
+    CompletableFuture<EmbeddingResponse> future =
+        adapter(model).embed(model.endpoint(), routed, call.deadline());
+    EmbeddingResponse answer = await(future, call, model, null);
+    return new EmbeddingResult(
+        new EmbeddingResponse(model.name(), answer.data(), answer.usage()),
+        request.model(),
+        model.name(),
+        CacheStatus.MISS);
+  }
+
+  @Override
+  public List<ModelInfo> models(GatewayCall call) {
+    List<ModelInfo> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (CatalogModel.Kind kind : CatalogModel.Kind.values()) {
+      for (CatalogModel m : catalog.byKind(kind)) {
+        if (seen.add(m.name())) {
+          out.add(
+              new ModelInfo(
+                  m.name(), m.providerKind(), kind.name().toLowerCase(), m.tierName(), STARTED));
+        }
+      }
+    }
+    for (String alias : ModelCatalog.CHAT_ALIASES) {
+      out.add(new ModelInfo(alias, "tessera", "alias", "auto", STARTED));
+    }
+    return out;
+  }
+
+  /** A catalog entry as the failure-handling layer sees it: one deployment, with its breaker. */
+  static Deployment deployment(CatalogModel m) {
+    return new Deployment(
+        m.name() + "@" + m.endpoint().baseUrl() + "#" + m.endpoint().upstreamModel(),
+        m.name(),
+        m.providerKind(),
+        ModelTier.values()[m.tier()],
+        m.endpoint(),
+        m.weight());
+  }
+
+  private FallbackConsent consent(GatewayCall call) {
+    Fallback f = call.fallback() != null ? call.fallback() : Fallback.valueOf(defaultFallback);
+    return FallbackConsent.valueOf(f.name());
+  }
+
+  /** What a request needs from a model beyond plain chat. */
+  private static Set<String> needs(ChatRequest r) {
+    Set<String> needs = new HashSet<>();
+    if (!r.tools().isEmpty()) {
+      needs.add("tools");
+    }
+    if (r.responseFormat().type() != ResponseFormat.Type.TEXT) {
+      needs.add("json");
+    }
+    return needs;
+  }
+
+  private ProviderAdapter adapter(CatalogModel model) {
+    for (ProviderAdapter a : adapters) {
+      if (a.kind().equals(model.providerKind())) {
+        return a;
+      }
+    }
+    throw new ProviderException(
+        ProviderException.Kind.CLIENT_ERROR,
+        model.providerKind(),
+        "no adapter for provider kind '" + model.providerKind() + "'",
+        null);
+  }
+
+  /** Waits for the answer, never past the deadline; failures as ProviderException. */
+  private static <T> T await(
+      CompletableFuture<T> future, GatewayCall call, CatalogModel model, ResilientCall running) {
+    try {
+      return future.get(Math.max(1, call.deadline().remaining().toMillis()), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      stop(future, running);
+      throw new ProviderException(
+          ProviderException.Kind.TIMEOUT, model.providerKind(), "deadline passed", e);
+    } catch (ExecutionException | CompletionException e) {
+      if (e.getCause() instanceof ProviderException pe) {
+        throw pe;
+      }
+      throw new ProviderException(
+          ProviderException.Kind.SERVER_ERROR,
+          model.providerKind(),
+          String.valueOf(e.getCause()),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop(future, running);
+      throw new ProviderException(
+          ProviderException.Kind.TIMEOUT, model.providerKind(), "interrupted", e);
+    }
+  }
+
+  private static void stop(CompletableFuture<?> future, ResilientCall running) {
+    future.cancel(true);
+    if (running != null) {
+      running.cancel();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.tessera.web.openai;
+
+import dev.tessera.routing.api.ChatChunk;
+import dev.tessera.routing.api.ChatRequest;
+import dev.tessera.routing.api.Gateway;
+import dev.tessera.routing.api.GatewayCall;
+import dev.tessera.routing.api.GatewayResult;
+import dev.tessera.routing.api.OpenAiJson;
+import dev.tessera.routing.api.ProviderException;
+import dev.tessera.routing.api.StreamHandle;
+import dev.tessera.tenancy.api.KeyPrincipal;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+
+/** {@code POST /v1/chat/completions}: a complete answer, or server-sent events when streaming. */
+@Path("chat/completions")
+@RequestScoped
+public class ChatCompletionsResource {
+  /** Estimated completion tokens charged for admission when the caller sets no limit. */
+  static final int DEFAULT_COMPLETION_ESTIMATE = 512;
+
+  @Inject Inference inference;
+  @Inject Gateway gateway;
+
+  @POST
+  public Response create(String body) {
+    KeyPrincipal key = inference.requireInferenceKey();
+    ChatRequest request = OpenAiRequests.chat(Inference.parse(body));
+    inference.chargeTokens(key, estimate(body, request));
+    GatewayCall call = inference.call(key);
+    long created = System.currentTimeMillis() / 1000;
+    if (!request.stream()) {
+      GatewayResult result = gateway.chat(call, request);
+      return Response.ok(OpenAiJson.chat(result.response(), created).toString(), "application/json")
+          .header("x-request-id", call.requestId())
+          .header("x-tessera-model", result.servedModel())
+          .header("x-tessera-cache", result.cache().header())
+          .build();
+    }
+    ChunkQueue events = new ChunkQueue();
+    StreamHandle handle = gateway.chatStream(call, request, events);
+    // wait for the first event, so a failure before any output is still a proper error status
+    Object first = events.next(call, handle);
+    if (first instanceof ProviderException failure) {
+      throw failure;
+    }
+    String id = "chatcmpl-" + call.requestId().substring(4);
+    StreamingOutput sse =
+        out -> {
+          try {
+            for (Object e = first; ; e = events.next(call, handle)) {
+              if (e == ChunkQueue.DONE) {
+                ChunkQueue.send(out, null, "[DONE]");
+                return;
+              }
+              if (e instanceof ProviderException failure) {
+                // mid-stream: headers are gone, so the error travels as a final event
+                ChunkQueue.send(
+                    out, null, String.valueOf(OpenAiErrors.fromProvider(failure).getEntity()));
+                return;
+              }
+              ChunkQueue.send(out, null, OpenAiJson.chunk((ChatChunk) e, id, created).toString());
+            }
+          } catch (IOException clientGone) {
+            handle.cancel(); // the client disconnected: stop paying for the upstream call
+            throw clientGone;
+          }
+        };
+    return Response.ok(sse, "text/event-stream")
+        .header("Cache-Control", "no-cache")
+        .header("X-Accel-Buffering", "no")
+        .header("x-request-id", call.requestId())
+        .header("x-tessera-model", handle.servedModel())
+        .header("x-tessera-cache", "miss")
+        .build();
+  }
+
+  /** Prompt (about four characters a token) plus the completion the caller allows. */
+  static long estimate(String body, ChatRequest request) {
+    int completion =
+        request.maxTokens() == null ? DEFAULT_COMPLETION_ESTIMATE : request.maxTokens();
+    return body.length() / 4
+        + (long) completion * Math.max(1, request.n() == null ? 1 : request.n());
+  }
+}

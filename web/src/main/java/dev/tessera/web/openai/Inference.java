@@ -1,0 +1,104 @@
+package dev.tessera.web.openai;
+
+import dev.tessera.routing.api.Deadline;
+import dev.tessera.routing.api.Fallback;
+import dev.tessera.routing.api.GatewayCall;
+import dev.tessera.tenancy.api.Admission;
+import dev.tessera.tenancy.api.ForbiddenException;
+import dev.tessera.tenancy.api.KeyPrincipal;
+import dev.tessera.tenancy.api.RateLimitState;
+import dev.tessera.tenancy.api.Role;
+import dev.tessera.tenancy.api.UnauthenticatedException;
+import dev.tessera.web.security.RequestCaller;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What every /v1 call starts with: a tenant key with the inference scope (the operator token has no
+ * tenant and cannot call models), the parsed body, a request id and a deadline.
+ */
+@RequestScoped
+public class Inference {
+  @Inject RequestCaller caller;
+  @Inject Admission admission;
+  @Inject HttpServletRequest http;
+
+  @Inject
+  @ConfigProperty(name = "tessera.gateway.interactive-deadline", defaultValue = "PT30S")
+  String interactiveDeadline;
+
+  private final String requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
+
+  /** The calling key; authorisation is the first thing every /v1 method does. */
+  KeyPrincipal requireInferenceKey() {
+    caller.requireAuthenticated();
+    KeyPrincipal key =
+        caller
+            .keyPrincipal()
+            .orElseThrow(
+                () -> new UnauthenticatedException("Models are called with a tenant API key."));
+    if (!key.roles().contains(Role.DEVELOPER)) {
+      throw new ForbiddenException("This key lacks the 'inference' scope.");
+    }
+    return key;
+  }
+
+  GatewayCall call(KeyPrincipal key) {
+    return new GatewayCall(
+        key.tenant(),
+        key.tier(),
+        key.keyId(),
+        requestId,
+        Deadline.after(Duration.parse(interactiveDeadline)),
+        fallback());
+  }
+
+  /**
+   * The caller's fallback consent for this request: the {@code x-tessera-fallback} header ({@code
+   * none}, {@code equivalent}, {@code lower_tier}), else the platform default.
+   */
+  private Fallback fallback() {
+    String header = http.getHeader("x-tessera-fallback");
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    try {
+      return Fallback.valueOf(header.strip().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw dev.tessera.tenancy.api.InvalidInputException.field(
+          "x-tessera-fallback", "must be none, equivalent or lower_tier");
+    }
+  }
+
+  /** Charges the estimated tokens to the tenant's and key's token buckets (429 if over). */
+  RateLimitState chargeTokens(KeyPrincipal key, long tokens) {
+    return admission.consumeTokens(key, tokens);
+  }
+
+  String requestId() {
+    return requestId;
+  }
+
+  static JsonObject parse(String body) {
+    if (body == null || body.isBlank()) {
+      throw dev.tessera.tenancy.api.InvalidInputException.field(
+          "body", "a JSON object is required");
+    }
+    try (JsonReader r = Json.createReader(new StringReader(body))) {
+      return r.readObject();
+    } catch (JsonException | IllegalStateException e) {
+      throw dev.tessera.tenancy.api.InvalidInputException.field(
+          "body",
+          "is not a JSON object: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package dev.tessera.web.openai;
+
+import dev.tessera.routing.api.ChatChunk;
+import dev.tessera.routing.api.ChatRequest;
+import dev.tessera.routing.api.ChunkChoice;
+import dev.tessera.routing.api.FinishReason;
+import dev.tessera.routing.api.Gateway;
+import dev.tessera.routing.api.GatewayCall;
+import dev.tessera.routing.api.GatewayResult;
+import dev.tessera.routing.api.ProviderException;
+import dev.tessera.routing.api.StreamHandle;
+import dev.tessera.routing.api.ToolCallDelta;
+import dev.tessera.routing.api.Usage;
+import dev.tessera.tenancy.api.KeyPrincipal;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * {@code POST /v1/messages} in Anthropic's Messages format, plain or streamed as Anthropic's events
+ * (message_start, content_block_*, message_delta, message_stop).
+ */
+@Path("messages")
+@RequestScoped
+public class MessagesResource {
+  @Inject Inference inference;
+  @Inject Gateway gateway;
+
+  @POST
+  public Response create(String body) {
+    KeyPrincipal key = inference.requireInferenceKey();
+    ChatRequest request = AnthropicFormat.request(Inference.parse(body));
+    inference.chargeTokens(key, ChatCompletionsResource.estimate(body, request));
+    GatewayCall call = inference.call(key);
+    String id = "msg_" + call.requestId().substring(4);
+    if (!request.stream()) {
+      GatewayResult result = gateway.chat(call, request);
+      return Response.ok(
+              AnthropicFormat.response(result.response(), id).toString(), "application/json")
+          .header("request-id", call.requestId())
+          .header("x-request-id", call.requestId())
+          .header("x-tessera-model", result.servedModel())
+          .header("x-tessera-cache", result.cache().header())
+          .build();
+    }
+    ChunkQueue events = new ChunkQueue();
+    StreamHandle handle = gateway.chatStream(call, request, events);
+    Object first = events.next(call, handle);
+    if (first instanceof ProviderException failure) {
+      throw failure;
+    }
+    StreamingOutput sse = out -> relay(out, first, events, call, handle, id);
+    return Response.ok(sse, "text/event-stream")
+        .header("Cache-Control", "no-cache")
+        .header("request-id", call.requestId())
+        .header("x-request-id", call.requestId())
+        .header("x-tessera-model", handle.servedModel())
+        .header("x-tessera-cache", "miss")
+        .build();
+  }
+
+  /** Re-frames OpenAI-like chunks as Anthropic's event sequence. */
+  private static void relay(
+      OutputStream out,
+      Object first,
+      ChunkQueue events,
+      GatewayCall call,
+      StreamHandle handle,
+      String id)
+      throws IOException {
+    try {
+      ChunkQueue.send(
+          out,
+          "message_start",
+          Json.createObjectBuilder()
+              .add("type", "message_start")
+              .add(
+                  "message",
+                  Json.createObjectBuilder()
+                      .add("id", id)
+                      .add("type", "message")
+                      .add("role", "assistant")
+                      .add("model", handle.servedModel())
+                      .add("content", Json.createArrayBuilder())
+                      .addNull("stop_reason")
+                      .addNull("stop_sequence")
+                      .add("usage", AnthropicFormat.usage(Usage.NONE)))
+              .build()
+              .toString());
+      int block = -1;
+      boolean textOpen = false;
+      FinishReason finish = null;
+      Usage usage = Usage.NONE;
+      for (Object e = first; ; e = events.next(call, handle)) {
+        if (e == ChunkQueue.DONE) {
+          break;
+        }
+        if (e instanceof ProviderException failure) {
+          ChunkQueue.send(out, "error", AnthropicFormat.error(502, failure.getMessage()));
+          return;
+        }
+        ChatChunk chunk = (ChatChunk) e;
+        if (chunk.usage() != null) {
+          usage = chunk.usage();
+        }
+        for (ChunkChoice c : chunk.choices()) {
+          if (c.content() != null && !c.content().isEmpty()) {
+            if (!textOpen) {
+              block++;
+              textOpen = true;
+              ChunkQueue.send(
+                  out,
+                  "content_block_start",
+                  blockStart(block, "{\"type\":\"text\",\"text\":\"\"}"));
+            }
+            ChunkQueue.send(
+                out,
+                "content_block_delta",
+                Json.createObjectBuilder()
+                    .add("type", "content_block_delta")
+                    .add("index", block)
+                    .add(
+                        "delta",
+                        Json.createObjectBuilder()
+                            .add("type", "text_delta")
+                            .add("text", c.content()))
+                    .build()
+                    .toString());
+          }
+          for (ToolCallDelta d : c.toolCalls()) {
+            if (d.id() != null) {
+              if (block >= 0) {
+                ChunkQueue.send(out, "content_block_stop", blockStop(block));
+              }
+              textOpen = false;
+              block++;
+              ChunkQueue.send(
+                  out,
+                  "content_block_start",
+                  blockStart(
+                      block,
+                      Json.createObjectBuilder()
+                          .add("type", "tool_use")
+                          .add("id", d.id())
+                          .add("name", d.name() == null ? "" : d.name())
+                          .add("input", Json.createObjectBuilder())
+                          .build()
+                          .toString()));
+            }
+            if (d.arguments() != null && !d.arguments().isEmpty()) {
+              ChunkQueue.send(
+                  out,
+                  "content_block_delta",
+                  Json.createObjectBuilder()
+                      .add("type", "content_block_delta")
+                      .add("index", block)
+                      .add(
+                          "delta",
+                          Json.createObjectBuilder()
+                              .add("type", "input_json_delta")
+                              .add("partial_json", d.arguments()))
+                      .build()
+                      .toString());
+            }
+          }
+          if (c.finishReason() != null) {
+            finish = c.finishReason();
+          }
+        }
+      }
+      if (block >= 0) {
+        ChunkQueue.send(out, "content_block_stop", blockStop(block));
+      }
+      ChunkQueue.send(
+          out,
+          "message_delta",
+          Json.createObjectBuilder()
+              .add("type", "message_delta")
+              .add(
+                  "delta",
+                  Json.createObjectBuilder()
+                      .add("stop_reason", AnthropicFormat.stopReason(finish))
+                      .addNull("stop_sequence"))
+              .add(
+                  "usage",
+                  Json.createObjectBuilder().add("output_tokens", usage.completionTokens()))
+              .build()
+              .toString());
+      ChunkQueue.send(out, "message_stop", "{\"type\":\"message_stop\"}");
+    } catch (IOException clientGone) {
+      handle.cancel();
+      throw clientGone;
+    }
+  }
+
+  private static String blockStart(int index, String block) {
+    return "{\"type\":\"content_block_start\",\"index\":"
+        + index
+        + ",\"content_block\":"
+        + block
+        + "}";
+  }
+
+  private static String blockStop(int index) {
+    return "{\"type\":\"content_block_stop\",\"index\":" + index + "}";
+  }
+}
