@@ -20,6 +20,7 @@ public class OpenAiApi extends Application {
         OpenAiErrors.class,
         BodyLimit.class,
         AdmissionFilter.class,
+        IdempotencyFilter.class,
         RequestMetrics.class);
   }
 }

@@ -106,6 +106,8 @@ public class OpenAiErrors implements ExceptionMapper<Throwable> {
       case 404 ->
           error(404, "invalid_request_error", e.getMessage(), "model", e.type().replace('-', '_'))
               .build();
+      case 409 -> error(409, "invalid_request_error", e.getMessage(), null, e.type()).build();
+      case 422 -> error(422, "invalid_request_error", e.getMessage(), null, e.type()).build();
       case 413 ->
           error(413, "invalid_request_error", e.getMessage(), null, "request_too_large").build();
       case 429 -> {

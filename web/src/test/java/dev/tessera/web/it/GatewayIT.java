@@ -241,6 +241,42 @@ class GatewayIT {
         .isEqualTo("invalid_request_error");
   }
 
+  @Test
+  void an_idempotency_key_replays_the_first_answer_and_refuses_another_body() {
+    String key = "order-" + System.nanoTime();
+    Reply first = idempotent(key, QUESTION + "}");
+    Reply again = idempotent(key, QUESTION + "}");
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.header("Idempotent-Replayed")).isNull();
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.json().getString("id")).isEqualTo(first.json().getString("id"));
+    Reply otherBody =
+        idempotent(
+            key, "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"else\"}]}");
+    assertOpenAiError(otherBody, 422);
+    // scoped per key: another key of the same tenant may use the same Idempotency-Key freely
+    Api otherKey = operator.as(operator.createKey(tenant, "inference")[1]);
+    Reply fresh =
+        otherKey.send(
+            otherKey
+                .request("/v1/chat/completions")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(QUESTION + "}")));
+    assertThat(fresh.status()).isEqualTo(200);
+    assertThat(fresh.header("Idempotent-Replayed")).isNull();
+  }
+
+  private static Reply idempotent(String key, String body) {
+    return developer.send(
+        developer
+            .request("/v1/chat/completions")
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", key)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   static void assertOpenAiError(Reply r, int status) {
     assertThat(r.status()).as(r.toString()).isEqualTo(status);
     assertThat(r.contentType()).startsWith("application/json");

@@ -36,9 +36,20 @@ class IsolationIT {
     dedicated = operator.createTenant("PROFESSIONAL");
     dedicatedDb = "tessera_t_" + dedicated.replace("-", "");
     for (String t : List.of(tenantA, tenantB, dedicated)) {
-      operator.createKey(t, "admin");
+      Api key = operator.as(operator.createKey(t, "admin")[1]);
       assertThat(operator.createUser(t, "someone-" + UUID.randomUUID() + "@example.com").status())
           .isEqualTo(201);
+      // a remembered Idempotency-Key, so that table has a row of every tenant too
+      assertThat(
+              key.send(
+                      key.request("/v1/chat/completions")
+                          .header("Content-Type", "application/json")
+                          .header("Idempotency-Key", "seed-" + t)
+                          .POST(
+                              java.net.http.HttpRequest.BodyPublishers.ofString(
+                                  "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")))
+                  .status())
+          .isEqualTo(200);
     }
   }
 
@@ -62,7 +73,7 @@ class IsolationIT {
     for (String db : List.of(Platform.DATABASE, dedicatedDb)) {
       try (Connection c = platform.superuser(db)) {
         List<String> owned = tenantTables(c);
-        assertThat(owned).contains("users", "api_keys", "tenant_residency");
+        assertThat(owned).contains("users", "api_keys", "tenant_residency", "idempotency_keys");
         try (Statement s = c.createStatement();
             ResultSet rs =
                 s.executeQuery(
