@@ -30,6 +30,7 @@ public class AdminApi extends Application {
         ApiKeysResource.class,
         UsersResource.class,
         CatalogResource.class,
+        RoutingPolicyResource.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

@@ -40,6 +40,7 @@ public class ChatCompletionsResource {
           .header("x-request-id", call.requestId())
           .header("x-tessera-model", result.servedModel())
           .header("x-tessera-cache", result.cache().header())
+          .header("x-tessera-route", result.route())
           .build();
     }
     ChunkQueue events = new ChunkQueue();

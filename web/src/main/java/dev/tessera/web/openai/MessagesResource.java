@@ -47,6 +47,7 @@ public class MessagesResource {
           .header("x-request-id", call.requestId())
           .header("x-tessera-model", result.servedModel())
           .header("x-tessera-cache", result.cache().header())
+          .header("x-tessera-route", result.route())
           .build();
     }
     ChunkQueue events = new ChunkQueue();

@@ -39,7 +39,18 @@ class IsolationIT {
       Api key = operator.as(operator.createKey(t, "admin")[1]);
       assertThat(operator.createUser(t, "someone-" + UUID.randomUUID() + "@example.com").status())
           .isEqualTo(201);
-      // a remembered Idempotency-Key, so that table has a row of every tenant too
+      // a routing policy and a remembered Idempotency-Key, so those tables hold rows of every
+      // tenant
+      assertThat(
+              operator
+                  .send(
+                      operator
+                          .request("/api/v1/tenants/" + t + "/routing-policy")
+                          .header("Content-Type", "application/json")
+                          .PUT(
+                              java.net.http.HttpRequest.BodyPublishers.ofString("{\"maxTier\":2}")))
+                  .status())
+          .isEqualTo(200);
       assertThat(
               key.send(
                       key.request("/v1/chat/completions")
@@ -73,7 +84,9 @@ class IsolationIT {
     for (String db : List.of(Platform.DATABASE, dedicatedDb)) {
       try (Connection c = platform.superuser(db)) {
         List<String> owned = tenantTables(c);
-        assertThat(owned).contains("users", "api_keys", "tenant_residency", "idempotency_keys");
+        assertThat(owned)
+            .contains(
+                "users", "api_keys", "tenant_residency", "idempotency_keys", "routing_policies");
         try (Statement s = c.createStatement();
             ResultSet rs =
                 s.executeQuery(

@@ -17,7 +17,8 @@ record CatalogModel(
     Set<String> capabilities,
     String providerKind,
     ProviderEndpoint endpoint,
-    int weight) {
+    int weight,
+    String region) {
 
   /** What a model is for. */
   enum Kind {

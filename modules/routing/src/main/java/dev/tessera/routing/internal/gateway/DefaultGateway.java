@@ -15,7 +15,10 @@ import dev.tessera.routing.api.GatewayResult;
 import dev.tessera.routing.api.ModelInfo;
 import dev.tessera.routing.api.ProviderException;
 import dev.tessera.routing.api.ResponseFormat;
+import dev.tessera.routing.api.RoutingPolicies;
+import dev.tessera.routing.api.RoutingPolicy;
 import dev.tessera.routing.api.StreamHandle;
+import dev.tessera.routing.api.UnknownModelException;
 import dev.tessera.routing.internal.resilience.Deployment;
 import dev.tessera.routing.internal.resilience.FallbackConsent;
 import dev.tessera.routing.internal.resilience.ModelTier;
@@ -23,6 +26,7 @@ import dev.tessera.routing.internal.resilience.Outcome;
 import dev.tessera.routing.internal.resilience.ResilientCall;
 import dev.tessera.routing.spi.ChatStreamListener;
 import dev.tessera.routing.spi.ProviderAdapter;
+import dev.tessera.tenancy.api.Tier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -36,8 +40,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -48,11 +54,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class DefaultGateway implements Gateway {
   private static final long STARTED = System.currentTimeMillis() / 1000;
+  private static final Logger LOG = Logger.getLogger(DefaultGateway.class.getName());
 
   @Inject Router router;
   @Inject ModelCatalog catalog;
   @Inject ResponseCache cache;
   @Inject Resilience resilience;
+  @Inject RoutingPolicies policies;
   @Inject @Any Instance<ProviderAdapter> adapters;
 
   @Inject
@@ -61,10 +69,29 @@ public class DefaultGateway implements Gateway {
 
   /** The routing decision: deployments in the order they may serve, and their catalog entries. */
   private record Plan(
-      CatalogModel primary, List<Deployment> deployments, Map<String, CatalogModel> byId) {}
+      CatalogModel primary,
+      List<Deployment> deployments,
+      Map<String, CatalogModel> byId,
+      String route,
+      FallbackConsent consent) {}
 
-  private Plan plan(ChatRequest request) {
-    List<CatalogModel> candidates = router.chatCandidates(request.model(), needs(request));
+  private Plan plan(GatewayCall call, ChatRequest request) {
+    RoutingPolicy policy = policies.get(call.tenant());
+    Router.Entitlement entitlement = entitlement(call, policy);
+    Set<String> needs = needs(request);
+    CatalogModel primary = router.chat(request.model(), needs, entitlement);
+    String route = "primary";
+    if (primary.name().equals(policy.championModel())
+        && policy.challengerShare() > 0
+        && ThreadLocalRandom.current().nextInt(100) < policy.challengerShare()) {
+      try {
+        primary = router.chat(policy.challengerModel(), needs, entitlement);
+        route = "challenger";
+      } catch (UnknownModelException notEntitled) {
+        LOG.fine("ROUTING-0501 challenger not routable for tenant " + call.tenant());
+      }
+    }
+    List<CatalogModel> candidates = router.candidatesFor(primary, needs, entitlement);
     Map<String, CatalogModel> byId = new HashMap<>();
     List<Deployment> deployments = new ArrayList<>();
     for (CatalogModel c : candidates) {
@@ -73,12 +100,19 @@ public class DefaultGateway implements Gateway {
         deployments.add(d);
       }
     }
-    return new Plan(candidates.get(0), deployments, byId);
+    return new Plan(primary, deployments, byId, route, consent(call, policy));
+  }
+
+  /** The tiers and regions a tenant may use: its policy, else its tenant tier's default. */
+  static Router.Entitlement entitlement(GatewayCall call, RoutingPolicy policy) {
+    int maxTier =
+        policy.maxTier() != null ? policy.maxTier() : (call.tier() == Tier.STANDARD ? 2 : 3);
+    return new Router.Entitlement(maxTier, policy.allowedRegions());
   }
 
   @Override
   public GatewayResult chat(GatewayCall call, ChatRequest request) {
-    Plan plan = plan(request);
+    Plan plan = plan(call, request);
     CatalogModel primary = plan.primary();
     boolean cacheable = ResponseCache.cacheable(request);
     if (cacheable) {
@@ -91,11 +125,12 @@ public class DefaultGateway implements Gateway {
                 "chatcmpl-" + call.requestId(), primary.name(), cached.choices(), cached.usage()),
             request.model(),
             primary.name(),
-            CacheStatus.HIT);
+            CacheStatus.HIT,
+            plan.route());
       }
     }
     ResilientCall running =
-        resilience.caller().chat(plan.deployments(), request, call.deadline(), consent(call));
+        resilience.caller().chat(plan.deployments(), request, call.deadline(), plan.consent());
     Outcome outcome = await(running.outcome(), call, primary, running);
     CatalogModel served = plan.byId().get(outcome.served().id());
     ChatResponse answer = outcome.response();
@@ -104,19 +139,24 @@ public class DefaultGateway implements Gateway {
     if (cacheable && served == primary) {
       cache.put(call.tenant(), primary.name(), request, named);
     }
-    return new GatewayResult(named, request.model(), served.name(), CacheStatus.MISS);
+    return new GatewayResult(
+        named,
+        request.model(),
+        served.name(),
+        CacheStatus.MISS,
+        served == primary ? plan.route() : "fallback");
   }
 
   @Override
   public StreamHandle chatStream(GatewayCall call, ChatRequest request, ChunkListener listener) {
-    Plan plan = plan(request);
+    Plan plan = plan(call, request);
     CatalogModel primary = plan.primary();
     ResilientCall running =
         resilience.caller().stream(
             plan.deployments(),
             request,
             call.deadline(),
-            consent(call),
+            plan.consent(),
             new ChatStreamListener() {
               @Override
               public void onChunk(ChatChunk chunk) {
@@ -154,7 +194,8 @@ public class DefaultGateway implements Gateway {
 
   @Override
   public EmbeddingResult embed(GatewayCall call, EmbeddingRequest request) {
-    CatalogModel model = router.embedding(request.model());
+    CatalogModel model =
+        router.embedding(request.model(), entitlement(call, policies.get(call.tenant())));
     EmbeddingRequest routed =
         new EmbeddingRequest(model.name(), request.input(), request.dimensions(), request.user());
     CompletableFuture<EmbeddingResponse> future =
@@ -171,9 +212,10 @@ public class DefaultGateway implements Gateway {
   public List<ModelInfo> models(GatewayCall call) {
     List<ModelInfo> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
+    Router.Entitlement entitlement = entitlement(call, policies.get(call.tenant()));
     for (CatalogModel.Kind kind : CatalogModel.Kind.values()) {
       for (CatalogModel m : catalog.byKind(kind)) {
-        if (seen.add(m.name())) {
+        if (entitlement.allows(m) && seen.add(m.name())) {
           out.add(
               new ModelInfo(
                   m.name(), m.providerKind(), kind.name().toLowerCase(), m.tierName(), STARTED));
@@ -197,8 +239,11 @@ public class DefaultGateway implements Gateway {
         m.weight());
   }
 
-  private FallbackConsent consent(GatewayCall call) {
-    Fallback f = call.fallback() != null ? call.fallback() : Fallback.valueOf(defaultFallback);
+  private FallbackConsent consent(GatewayCall call, RoutingPolicy policy) {
+    Fallback f =
+        call.fallback() != null
+            ? call.fallback()
+            : policy.fallback() != null ? policy.fallback() : Fallback.valueOf(defaultFallback);
     return FallbackConsent.valueOf(f.name());
   }
 

@@ -38,7 +38,8 @@ class ModelCatalog {
               Set.of("json", "streaming"),
               "local",
               local(LOCAL_CHAT),
-              100),
+              100,
+              "local"),
           new CatalogModel(
               LOCAL_EMBEDDING,
               CatalogModel.Kind.EMBEDDING,
@@ -49,7 +50,8 @@ class ModelCatalog {
               Set.of("embeddings"),
               "local",
               local(LOCAL_EMBEDDING),
-              100));
+              100,
+              "local"));
 
   @Inject CatalogStore store;
 
@@ -100,7 +102,8 @@ class ModelCatalog {
               d.providerKind(),
               new ProviderEndpoint(
                   d.baseUrl(), d.apiKey(), d.headers(), d.queryParameters(), m.upstreamName()),
-              m.weight()));
+              m.weight(),
+              d.region()));
     }
     snapshot = new Snapshot(List.copyOf(models), version, System.nanoTime());
     return snapshot.models();

@@ -15,9 +15,21 @@ import java.util.concurrent.ThreadLocalRandom;
 class Router {
   @Inject ModelCatalog catalog;
 
-  CatalogModel chat(String requested, Set<String> requiredCapabilities) {
+  /**
+   * What a tenant may be routed to: tiers up to {@code maxTier}, regions in the list (null: any).
+   */
+  record Entitlement(int maxTier, List<String> regions) {
+    static final Entitlement ANY = new Entitlement(3, null);
+
+    boolean allows(CatalogModel m) {
+      return m.tier() <= maxTier
+          && (regions == null || "local".equals(m.region()) || regions.contains(m.region()));
+    }
+  }
+
+  CatalogModel chat(String requested, Set<String> requiredCapabilities, Entitlement e) {
     return resolve(
-        requested, CatalogModel.Kind.CHAT, ModelCatalog.CHAT_ALIASES, requiredCapabilities);
+        requested, CatalogModel.Kind.CHAT, ModelCatalog.CHAT_ALIASES, requiredCapabilities, e);
   }
 
   /**
@@ -25,42 +37,53 @@ class Router {
    * then other chat models of the same or cheaper tiers, nearest tier first. Which of these may
    * actually serve is the caller's fallback consent.
    */
-  List<CatalogModel> chatCandidates(String requested, Set<String> needs) {
-    CatalogModel primary = chat(requested, needs);
+  List<CatalogModel> chatCandidates(String requested, Set<String> needs, Entitlement e) {
+    return candidatesFor(chat(requested, needs, e), needs, e);
+  }
+
+  /** {@code primary} first, then its stand-ins within the entitlement. */
+  List<CatalogModel> candidatesFor(CatalogModel primary, Set<String> needs, Entitlement e) {
     List<CatalogModel> out = new java.util.ArrayList<>();
     out.add(primary);
-    catalog.deployments(primary.name()).stream().filter(d -> d != primary).forEach(out::add);
+    catalog.deployments(primary.name()).stream()
+        .filter(d -> d != primary && e.allows(d))
+        .forEach(out::add);
     catalog.byKind(CatalogModel.Kind.CHAT).stream()
-        .filter(m -> !m.name().equals(primary.name()))
+        .filter(m -> !m.name().equals(primary.name()) && e.allows(m))
         .filter(m -> m.tier() <= primary.tier() && m.capabilities().containsAll(needs))
         .sorted(java.util.Comparator.comparingInt(CatalogModel::tier).reversed())
         .forEach(out::add);
     return out;
   }
 
-  CatalogModel embedding(String requested) {
+  CatalogModel embedding(String requested, Entitlement e) {
     return resolve(
-        requested, CatalogModel.Kind.EMBEDDING, ModelCatalog.EMBEDDING_ALIASES, Set.of());
+        requested, CatalogModel.Kind.EMBEDDING, ModelCatalog.EMBEDDING_ALIASES, Set.of(), e);
   }
 
   private CatalogModel resolve(
-      String requested, CatalogModel.Kind kind, Set<String> aliases, Set<String> needs) {
+      String requested,
+      CatalogModel.Kind kind,
+      Set<String> aliases,
+      Set<String> needs,
+      Entitlement e) {
     String name = requested == null || requested.isBlank() ? "auto" : requested;
     if (aliases.contains(name)) {
       // small-first: the cheapest tier that has every capability the request needs
       CatalogModel cheapest =
           catalog.byKind(kind).stream()
-              .filter(m -> m.capabilities().containsAll(needs))
+              .filter(m -> m.capabilities().containsAll(needs) && e.allows(m))
               .findFirst()
               .orElseThrow(
                   () ->
                       new UnknownModelException(
                           name,
                           "No " + kind.name().toLowerCase() + " model offers " + needs + "."));
-      return weighted(catalog.deployments(cheapest.name()));
+      return weighted(catalog.deployments(cheapest.name()).stream().filter(e::allows).toList());
     }
-    List<CatalogModel> deployments = catalog.deployments(name);
+    List<CatalogModel> deployments = catalog.deployments(name).stream().filter(e::allows).toList();
     if (deployments.isEmpty()) {
+      // beyond the tenant's tier or regions: indistinguishable from a model that does not exist
       throw new UnknownModelException(
           name, "The model '" + name + "' does not exist or you do not have access to it.");
     }
