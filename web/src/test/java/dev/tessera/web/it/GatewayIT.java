@@ -149,6 +149,16 @@ class GatewayIT {
     assertThat(r.json().getJsonArray("data").getJsonObject(0).getJsonArray("embedding"))
         .hasSize(384);
     assertThat(r.header("x-tessera-model")).isEqualTo("local-minilm");
+
+    // embeddings are cached per tenant too: the same inputs again are a hit, elsewhere a miss
+    String input = "{\"model\":\"local-minilm\",\"input\":[\"unique " + System.nanoTime() + "\"]}";
+    assertThat(developer.post("/v1/embeddings", input).header("x-tessera-cache")).isEqualTo("miss");
+    Reply hit = developer.post("/v1/embeddings", input);
+    assertThat(hit.header("x-tessera-cache")).isEqualTo("hit");
+    assertThat(hit.json().getJsonArray("data").getJsonObject(0).getJsonArray("embedding"))
+        .hasSize(384);
+    Api other = operator.as(operator.createKey(operator.createTenant("STANDARD"), "inference")[1]);
+    assertThat(other.post("/v1/embeddings", input).header("x-tessera-cache")).isEqualTo("miss");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ChatResponse;
 import dev.tessera.routing.api.ChunkListener;
+import dev.tessera.routing.api.Embedding;
 import dev.tessera.routing.api.EmbeddingRequest;
 import dev.tessera.routing.api.EmbeddingResponse;
 import dev.tessera.routing.api.EmbeddingResult;
@@ -19,6 +20,7 @@ import dev.tessera.routing.api.RoutingPolicies;
 import dev.tessera.routing.api.RoutingPolicy;
 import dev.tessera.routing.api.StreamHandle;
 import dev.tessera.routing.api.UnknownModelException;
+import dev.tessera.routing.api.Usage;
 import dev.tessera.routing.internal.resilience.Deployment;
 import dev.tessera.routing.internal.resilience.FallbackConsent;
 import dev.tessera.routing.internal.resilience.ModelTier;
@@ -196,16 +198,44 @@ public class DefaultGateway implements Gateway {
   public EmbeddingResult embed(GatewayCall call, EmbeddingRequest request) {
     CatalogModel model =
         router.embedding(request.model(), entitlement(call, policies.get(call.tenant())));
-    EmbeddingRequest routed =
-        new EmbeddingRequest(model.name(), request.input(), request.dimensions(), request.user());
-    CompletableFuture<EmbeddingResponse> future =
-        adapter(model).embed(model.endpoint(), routed, call.deadline());
-    EmbeddingResponse answer = await(future, call, model, null);
+    // per input: reuse this tenant's cached vectors, embed only what is new
+    List<String> inputs = request.input();
+    float[][] vectors = new float[inputs.size()][];
+    List<String> missing = new ArrayList<>();
+    List<Integer> missingAt = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      var hit = cache.embedding(call.tenant(), model.name(), inputs.get(i));
+      if (hit.isPresent() && request.dimensions() == null) {
+        vectors[i] = hit.get();
+      } else {
+        missing.add(inputs.get(i));
+        missingAt.add(i);
+      }
+    }
+    Usage usage = Usage.NONE;
+    if (!missing.isEmpty()) {
+      EmbeddingRequest routed =
+          new EmbeddingRequest(model.name(), missing, request.dimensions(), request.user());
+      EmbeddingResponse answer =
+          await(adapter(model).embed(model.endpoint(), routed, call.deadline()), call, model, null);
+      usage = answer.usage();
+      for (Embedding e : answer.data()) {
+        int at = missingAt.get(e.index());
+        vectors[at] = e.vector();
+        if (request.dimensions() == null) {
+          cache.putEmbedding(call.tenant(), model.name(), inputs.get(at), e.vector());
+        }
+      }
+    }
+    List<Embedding> data = new ArrayList<>();
+    for (int i = 0; i < vectors.length; i++) {
+      data.add(new Embedding(i, vectors[i]));
+    }
     return new EmbeddingResult(
-        new EmbeddingResponse(model.name(), answer.data(), answer.usage()),
+        new EmbeddingResponse(model.name(), data, usage),
         request.model(),
         model.name(),
-        CacheStatus.MISS);
+        missing.isEmpty() ? CacheStatus.HIT : CacheStatus.MISS);
   }
 
   @Override

@@ -38,6 +38,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ResponseCache {
   private static final Logger LOG = Logger.getLogger(ResponseCache.class.getName());
   static final String NAME = "tessera-responses";
+  static final String EMBEDDINGS = "tessera-embeddings";
   private static final int LOCAL_MAX = 10_000;
 
   @Inject Instance<CacheManager> cacheManagers;
@@ -47,6 +48,7 @@ public class ResponseCache {
   long ttlSeconds;
 
   private Cache<String, String> clustered;
+  private Cache<String, String> clusteredEmbeddings;
   private final Map<String, String> local =
       java.util.Collections.synchronizedMap(
           new LinkedHashMap<>(256, 0.75f, true) {
@@ -77,10 +79,68 @@ public class ResponseCache {
           }
         }
         clustered = c;
+        clusteredEmbeddings = open(cm, EMBEDDINGS, 24 * 3600);
       }
     } catch (RuntimeException e) {
       LOG.info(
           "ROUTING-0301 no clustered cache (" + e.getMessage() + "); answers cached per instance");
+    }
+  }
+
+  private static Cache<String, String> open(CacheManager cm, String name, long ttl) {
+    Cache<String, String> c = cm.getCache(name, String.class, String.class);
+    if (c != null) {
+      return c;
+    }
+    try {
+      return cm.createCache(
+          name,
+          new MutableConfiguration<String, String>()
+              .setTypes(String.class, String.class)
+              .setExpiryPolicyFactory(
+                  CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.SECONDS, ttl))));
+    } catch (javax.cache.CacheException raced) {
+      return cm.getCache(name, String.class, String.class);
+    }
+  }
+
+  /** A cached embedding of one input for this tenant and model, if any. */
+  Optional<float[]> embedding(TenantId tenant, String model, String input) {
+    String k = embeddingKey(tenant, model, input);
+    String v = clusteredEmbeddings != null ? clusteredEmbeddings.get(k) : local.get(k);
+    if (v == null) {
+      return Optional.empty();
+    }
+    byte[] raw = java.util.Base64.getDecoder().decode(v);
+    java.nio.FloatBuffer fb =
+        java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    float[] out = new float[fb.remaining()];
+    fb.get(out);
+    return Optional.of(out);
+  }
+
+  void putEmbedding(TenantId tenant, String model, String input, float[] vector) {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(vector.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float f : vector) {
+      b.putFloat(f);
+    }
+    String v = java.util.Base64.getEncoder().encodeToString(b.array());
+    String k = embeddingKey(tenant, model, input);
+    if (clusteredEmbeddings != null) {
+      clusteredEmbeddings.put(k, v);
+    } else {
+      local.put(k, v);
+    }
+  }
+
+  static String embeddingKey(TenantId tenant, String model, String input) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] digest = sha.digest((model + "\n" + input).getBytes(StandardCharsets.UTF_8));
+      return "emb:" + tenant + ":" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
