@@ -93,7 +93,11 @@ public class DefaultGateway implements Gateway {
         LOG.fine("ROUTING-0501 challenger not routable for tenant " + call.tenant());
       }
     }
-    List<CatalogModel> candidates = router.candidatesFor(primary, needs, entitlement);
+    List<CatalogModel> candidates =
+        HealthOrder.order(
+            router.candidatesFor(primary, needs, entitlement),
+            m -> resilience.health().scoreOf(deployment(m).id()));
+    primary = candidates.get(0);
     Map<String, CatalogModel> byId = new HashMap<>();
     List<Deployment> deployments = new ArrayList<>();
     for (CatalogModel c : candidates) {

@@ -1,0 +1,44 @@
+package dev.tessera.routing.internal.gateway;
+
+import dev.tessera.routing.internal.resilience.HealthScore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Lets live health steer the plan: among the primary model's own deployments the healthiest serves
+ * first (a deployment failing most of its recent calls is tried last), and stand-ins of the same
+ * tier are tried healthiest first. Tier order, and so cost, is never changed by health.
+ */
+final class HealthOrder {
+  /** Below this many recent calls a deployment counts as healthy: too little to judge. */
+  static final int MIN_CALLS = 5;
+
+  private HealthOrder() {}
+
+  static List<CatalogModel> order(
+      List<CatalogModel> candidates, Function<CatalogModel, HealthScore> health) {
+    if (candidates.size() < 2) {
+      return candidates;
+    }
+    String primaryName = candidates.get(0).name();
+    Comparator<CatalogModel> sickestLast =
+        Comparator.comparingDouble(m -> errorRate(health.apply(m)));
+    List<CatalogModel> own = new ArrayList<>();
+    List<CatalogModel> others = new ArrayList<>();
+    for (CatalogModel c : candidates) {
+      (c.name().equals(primaryName) ? own : others).add(c);
+    }
+    // stable sorts: equally healthy deployments keep the router's (weighted) order
+    own.sort(sickestLast);
+    others.sort(Comparator.comparingInt(CatalogModel::tier).reversed().thenComparing(sickestLast));
+    List<CatalogModel> out = new ArrayList<>(own);
+    out.addAll(others);
+    return out;
+  }
+
+  private static double errorRate(HealthScore s) {
+    return s == null || s.calls() < MIN_CALLS ? 0.0 : s.errorRate();
+  }
+}
