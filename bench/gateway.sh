@@ -1,0 +1,357 @@
+#!/usr/bin/env bash
+# Gateway benchmark: a fixed-response upstream (nginx), Portkey's open-source gateway and Tessera,
+# measured with wrk in one run, plus streaming time to first token. Appends to bench/RESULTS.md.
+# Everything listens on 127.0.0.1 only; every process started here is stopped on exit.
+#
+#   bench/gateway.sh                 # full run (~8 minutes after the load gate)
+#   DURATION=5 WARMUP=10 bench/gateway.sh   # quick smoke run
+#
+# Knobs (environment): DURATION (s per wrk run, 15), WARMUP (s of Tessera warm-up at 8 connections,
+# 30), PK_WARMUP (s of Portkey warm-up, 10), THREADS_32 (wrk threads at 32 connections, 2),
+# TTFT_N / TTFT_WARMUP (sequential streaming requests measured / discarded, 500 / 200),
+# LOAD_MAX (1-minute load average the run waits for, 1.0), LOAD_WAIT (s to wait at most, 600),
+# RESULTS (file to append to, bench/RESULTS.md).
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+DURATION="${DURATION:-15}"
+WARMUP="${WARMUP:-30}"
+PK_WARMUP="${PK_WARMUP:-10}"
+THREADS_32="${THREADS_32:-2}"
+TTFT_N="${TTFT_N:-500}"
+TTFT_WARMUP="${TTFT_WARMUP:-200}"
+LOAD_MAX="${LOAD_MAX:-1.0}"
+LOAD_WAIT="${LOAD_WAIT:-600}"
+RESULTS="${RESULTS:-$BENCH/RESULTS.md}"
+RUN="$BENCH/work/run"
+LOG="$RUN/bench.log"
+
+say() { echo "[$(date +%T)] $*" | tee -a "$LOG" >&2; }
+die() { say "FAILED: $*"; exit 1; }
+
+# ---------------------------------------------------------------- processes and cleanup
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  # the embedded PostgreSQL is a child of the JVM, stopped by its shutdown hook; make sure
+  local pidfile pg
+  for pidfile in $(find "$RUN/tessera-data" -name postmaster.pid 2>/dev/null); do
+    pg=$(head -1 "$pidfile" 2>/dev/null || true)
+    if [[ -n "$pg" && "$(cat /proc/"$pg"/comm 2>/dev/null)" == postgres* ]]; then kill "$pg" 2>/dev/null || true; fi
+  done
+  rm -f "$RUN/tessera.war" "$RUN/payara-micro.jar" # copies, 270 MB
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+stop() { # stop one process started here
+  local pid="$1"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_http() { # url expected-status seconds pid
+  local url="$1" want="$2" secs="$3" pid="$4" code
+  for _ in $(seq 1 $((secs * 2))); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
+    [[ "$code" == "$want" ]] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- tools
+need_apt=()
+command -v wrk >/dev/null || need_apt+=(wrk)
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
+if ((${#need_apt[@]})); then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+for t in curl jq node npm java python3; do command -v "$t" >/dev/null || die "$t is missing"; done
+
+rm -rf "$RUN"
+mkdir -p "$RUN"
+: >"$LOG"
+
+# the WAR and runtime are copied so that a rebuild during the run cannot change them under us
+WAR="$ROOT/web/target/tessera.war"
+MICRO="$ROOT/web/target/runtime/payara-micro.jar"
+for _ in $(seq 1 60); do [[ -f "$WAR" ]] && break; say "waiting for $WAR"; sleep 10; done
+[[ -f "$WAR" ]] || die "no $WAR (run ./tessera build)"
+if [[ ! -f "$MICRO" ]]; then
+  v=$(sed -n 's:.*<payara.micro.version>\(.*\)</payara.micro.version>.*:\1:p' "$ROOT/pom.xml")
+  MICRO="$HOME/.m2/repository/fish/payara/extras/payara-micro/$v/payara-micro-$v.jar"
+  [[ -f "$MICRO" ]] || die "no Payara Micro runtime (run ./tessera build)"
+fi
+cp "$WAR" "$RUN/tessera.war"
+cp "$MICRO" "$RUN/payara-micro.jar"
+WAR_INFO="$(git -C "$ROOT" log -1 --format='%h %s' 2>/dev/null | cut -c1-80); WAR built $(date -r "$WAR" '+%F %T')"
+
+# Portkey's gateway as `npx @portkey-ai/gateway` gets it, except @hono/node-server held at 1.13.5:
+# the version its own lockfile and patches target; with later versions streamed answers (and, past
+# 1.14.2, all answers) fail with "TypeError: immutable" (Portkey-AI/gateway#1389).
+PK_DIR="$BENCH/work/portkey"
+if [[ ! -f "$PK_DIR/node_modules/@portkey-ai/gateway/build/start-server.js" ]] ||
+  [[ "$(jq -r .version "$PK_DIR/node_modules/@hono/node-server/package.json" 2>/dev/null)" != 1.13.5 ]]; then
+  say "installing @portkey-ai/gateway"
+  mkdir -p "$PK_DIR"
+  cat >"$PK_DIR/package.json" <<'EOF_PKG'
+{ "name": "portkey-bench", "private": true,
+  "dependencies": { "@portkey-ai/gateway": "^1.15.2" },
+  "overrides": { "@hono/node-server": "1.13.5" } }
+EOF_PKG
+  (cd "$PK_DIR" && npm install --no-audit --no-fund >"$RUN/npm.log" 2>&1) || die "npm install: $(tail -5 "$RUN/npm.log")"
+fi
+PORTKEY_VERSION=$(jq -r .version "$PK_DIR/node_modules/@portkey-ai/gateway/package.json")
+HONO_VERSION=$(jq -r .version "$PK_DIR/node_modules/@hono/node-server/package.json")
+
+# ---------------------------------------------------------------- load gate
+load1() { cut -d' ' -f1 /proc/loadavg; }
+LOAD_FIRST="$(cut -d' ' -f1-3 /proc/loadavg)"
+waited=0
+while awk -v l="$(load1)" -v m="$LOAD_MAX" 'BEGIN{exit !(l>m)}'; do
+  if ((waited >= LOAD_WAIT)); then
+    say "load $(load1) still above $LOAD_MAX after ${waited}s: measuring anyway"
+    break
+  fi
+  say "load average $(load1) > $LOAD_MAX: waiting (${waited}s so far)"
+  sleep 30
+  waited=$((waited + 30))
+done
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+say "load before the run: $LOAD_BEFORE (first seen $LOAD_FIRST, waited ${waited}s)"
+
+# ---------------------------------------------------------------- upstream: nginx
+NG_PORT=$(free_port)
+mkdir -p "$RUN/nginx/tmp"
+chmod 1777 "$RUN/nginx/tmp"
+COMPLETION='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","system_fingerprint":"fp_bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
+chunk() { # content finish_reason usage
+  printf '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","system_fingerprint":"fp_bench","choices":[%s]%s}' "$1" "$2"
+}
+STREAM="data: $(chunk '{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}' '')\n\n"
+for w in Hello '!' ' How' ' can' ' I' ' help' ' you' ' today' '?'; do
+  STREAM+="data: $(chunk "{\"index\":0,\"delta\":{\"content\":\"$w\"},\"logprobs\":null,\"finish_reason\":null}" '')\n\n"
+done
+STREAM+="data: $(chunk '{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}' '')\n\n"
+STREAM+="data: $(chunk '' ',"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}')\n\n"
+STREAM+='data: [DONE]\n\n'
+cat >"$RUN/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $RUN/nginx/nginx.pid;
+error_log $RUN/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $RUN/nginx/tmp/body;
+  proxy_temp_path $RUN/nginx/tmp/proxy;
+  fastcgi_temp_path $RUN/nginx/tmp/fastcgi;
+  uwsgi_temp_path $RUN/nginx/tmp/uwsgi;
+  scgi_temp_path $RUN/nginx/tmp/scgi;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:$NG_PORT;
+    location = /v1/chat/completions {
+      default_type application/json;
+      return 200 '$COMPLETION';
+    }
+    location = /stream/v1/chat/completions {
+      default_type text/event-stream;
+      add_header Cache-Control no-cache;
+      return 200 '$STREAM';
+    }
+  }
+}
+EOF
+"$NGINX" -t -q -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" 2>>"$LOG" || die "nginx config"
+"$NGINX" -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" 2>>"$LOG" &
+NG_PID=$!
+PIDS+=("$NG_PID")
+sleep 0.5
+[[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "http://127.0.0.1:$NG_PORT/v1/chat/completions")" == 200 ]] ||
+  die "nginx does not answer"
+say "nginx on 127.0.0.1:$NG_PORT"
+
+# ---------------------------------------------------------------- measuring
+BODY_UP='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
+BODY_UP_STREAM='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":true}'
+declare -A R # R[target,conns]="rps p50 p90 p99 max requests non2xx errors"
+declare -A T # T[target]=ttft json
+
+run_wrk() { # name url headers body conns threads duration -> stores R, echoes the BENCH line
+  local name="$1" url="$2" headers="$3" body="$4" conns="$5" threads="$6" dur="$7" out line
+  out=$(BENCH_HEADERS="$headers" BENCH_BODY="$body" \
+    wrk -t"$threads" -c"$conns" -d"${dur}s" --timeout 10s --latency -s "$BENCH/post.lua" "$url" 2>&1)
+  echo "== $name c=$conns t=$threads d=${dur}s" >>"$RUN/wrk.log"
+  echo "$out" >>"$RUN/wrk.log"
+  line=$(grep '^BENCH ' <<<"$out" || true)
+  [[ -n "$line" ]] || die "wrk printed no result for $name: $out"
+  R["$name,$conns"]="$line"
+  say "$name c=$conns: $line"
+}
+
+measure() { # name url headers body
+  run_wrk "$1" "$2" "$3" "$4" 1 1 "$DURATION"
+  run_wrk "$1" "$2" "$3" "$4" 32 "$THREADS_32" "$DURATION"
+}
+
+ttft() { # name url headers-json body
+  local out
+  out=$(node "$BENCH/ttft.mjs" "$2" "$3" "$4" "$TTFT_N" "$TTFT_WARMUP" 2>&1) || die "ttft $1: $out"
+  T["$1"]="$out"
+  say "$1 ttft: $out"
+}
+
+check_200() { # name url body curl-args...
+  local name="$1" url="$2" body="$3"
+  shift 3
+  local code
+  code=$(curl -s -o "$RUN/check-$name.out" -w '%{http_code}' --max-time 10 "$@" \
+    -H 'Content-Type: application/json' -d "$body" "$url" || true)
+  [[ "$code" == 200 ]] || die "$name answered $code: $(head -c 400 "$RUN/check-$name.out")"
+}
+
+UP="http://127.0.0.1:$NG_PORT"
+check_200 direct "$UP/v1/chat/completions" "$BODY_UP" -H 'Authorization: Bearer x'
+run_wrk direct-warmup "$UP/v1/chat/completions" 'Authorization: Bearer x' "$BODY_UP" 8 1 3 >/dev/null
+measure direct "$UP/v1/chat/completions" 'Authorization: Bearer x' "$BODY_UP"
+ttft direct "$UP/stream/v1/chat/completions" '{"authorization":"Bearer x"}' "$BODY_UP_STREAM"
+
+# ---------------------------------------------------------------- Portkey
+PK_PORT=$(free_port)
+(cd "$PK_DIR" && NODE_ENV=production TRUSTED_CUSTOM_HOSTS=127.0.0.1 \
+  exec node --import "$BENCH/loopback.mjs" node_modules/@portkey-ai/gateway/build/start-server.js \
+  --port="$PK_PORT" --headless >"$RUN/portkey.log" 2>&1) &
+PK_PID=$!
+PIDS+=("$PK_PID")
+wait_http "http://127.0.0.1:$PK_PORT/" 200 30 "$PK_PID" || die "Portkey did not start: $(tail -5 "$RUN/portkey.log")"
+ss -ltnp 2>/dev/null | grep -q "127.0.0.1:$PK_PORT " || die "Portkey is not bound to 127.0.0.1 only"
+say "Portkey $PORTKEY_VERSION on 127.0.0.1:$PK_PORT"
+PK_HEADERS="Authorization: Bearer x|x-portkey-provider: openai|x-portkey-custom-host: $UP/v1"
+PK="http://127.0.0.1:$PK_PORT/v1/chat/completions"
+check_200 portkey "$PK" "$BODY_UP" -H 'Authorization: Bearer x' -H 'x-portkey-provider: openai' \
+  -H "x-portkey-custom-host: $UP/v1"
+run_wrk portkey-warmup "$PK" "$PK_HEADERS" "$BODY_UP" 8 1 "$PK_WARMUP" >/dev/null
+measure portkey "$PK" "$PK_HEADERS" "$BODY_UP"
+ttft portkey "$PK" "{\"authorization\":\"Bearer x\",\"x-portkey-provider\":\"openai\",\"x-portkey-custom-host\":\"$UP/stream/v1\"}" \
+  "$BODY_UP_STREAM"
+stop "$PK_PID"
+
+# ---------------------------------------------------------------- Tessera
+TS_PORT=$(free_port)
+mkdir -p "$RUN/tessera-data" "$RUN/tmp"
+say "starting Tessera on 127.0.0.1:$TS_PORT"
+(cd "$RUN" && TESSERA_DATA_DIR="$RUN/tessera-data" TESSERA_PORT="$TS_PORT" TESSERA_ADMIN_TOKEN=bench-token \
+  exec java -Xmx1g -Djava.io.tmpdir="$RUN/tmp" -Dhazelcast.socket.bind.any=false \
+  -jar "$RUN/payara-micro.jar" --deploy "$RUN/tessera.war" --contextroot / --port "$TS_PORT" \
+  --nocluster --interfaces 127.0.0.1 --nohostaware >"$RUN/tessera.log" 2>&1) &
+TS_PID=$!
+PIDS+=("$TS_PID")
+TS="http://127.0.0.1:$TS_PORT"
+wait_http "$TS/health/ready" 200 300 "$TS_PID" || die "Tessera did not become ready: $(tail -20 "$RUN/tessera.log")"
+say "Tessera ready"
+
+admin() { # method path body -> json
+  local out
+  out=$(curl -sS --max-time 30 -X "$1" -H 'Authorization: Bearer bench-token' -H 'Content-Type: application/json' \
+    -w '\n%{http_code}' -d "$3" "$TS$2")
+  [[ "$(tail -1 <<<"$out")" == 2* ]] || die "$1 $2: $out"
+  sed '$d' <<<"$out"
+}
+TENANT=$(admin POST /api/v1/tenants '{"slug":"bench","name":"Bench","tier":"STANDARD","limits":{"requestsPerMinute":100000000,"tokensPerMinute":2000000000,"maxConcurrentRequests":1000,"keyRequestsPerMinute":100000000,"keyTokensPerMinute":2000000000}}' | jq -r .id)
+KEY=$(admin POST "/api/v1/tenants/$TENANT/api-keys" '{"name":"bench","scopes":["inference"]}' | jq -r .key)
+P1=$(admin POST /api/v1/providers "{\"name\":\"nginx\",\"kind\":\"openai\",\"baseUrl\":\"$UP/v1\",\"apiKey\":\"x\"}" | jq -r .id)
+P2=$(admin POST /api/v1/providers "{\"name\":\"nginx-stream\",\"kind\":\"openai\",\"baseUrl\":\"$UP/stream/v1\",\"apiKey\":\"x\"}" | jq -r .id)
+admin POST /api/v1/models "{\"name\":\"bench-model\",\"providerId\":\"$P1\",\"upstreamName\":\"gpt-4o-mini\",\"tier\":1}" >/dev/null
+admin POST /api/v1/models "{\"name\":\"bench-stream\",\"providerId\":\"$P2\",\"upstreamName\":\"gpt-4o-mini\",\"tier\":1}" >/dev/null
+[[ "$KEY" == tsk_* ]] || die "no API key"
+BODY_TS='{"model":"bench-model","messages":[{"role":"user","content":"hi"}]}'
+BODY_TS_STREAM='{"model":"bench-stream","messages":[{"role":"user","content":"hi"}],"stream":true}'
+TV="$TS/v1/chat/completions"
+check_200 tessera "$TV" "$BODY_TS" -H "Authorization: Bearer $KEY"
+check_200 tessera-stream "$TV" "$BODY_TS_STREAM" -H "Authorization: Bearer $KEY"
+grep -q 'data: \[DONE\]' "$RUN/check-tessera-stream.out" || die "Tessera stream has no [DONE]"
+say "Tessera warm-up ${WARMUP}s at 8 connections"
+run_wrk tessera-warmup "$TV" "Authorization: Bearer $KEY" "$BODY_TS" 8 2 "$WARMUP" >/dev/null
+node "$BENCH/ttft.mjs" "$TV" "{\"authorization\":\"Bearer $KEY\"}" "$BODY_TS_STREAM" 1000 0 >/dev/null
+measure tessera "$TV" "Authorization: Bearer $KEY" "$BODY_TS"
+ttft tessera "$TV" "{\"authorization\":\"Bearer $KEY\"}" "$BODY_TS_STREAM"
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+stop "$TS_PID"
+
+# ---------------------------------------------------------------- report
+f() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<<"${R[$1]}"; }           # field of a wrk line
+ms() { awk -v u="$1" 'BEGIN{printf "%.2f", u/1000}'; }                  # µs -> ms
+j() { jq -r ".$2" <<<"${T[$1]}"; }                                      # field of a ttft line
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+verdict() { [[ "$1" == 1 ]] && echo "**met**" || echo "**not met**"; }
+
+row() { # target conns
+  local k="$1,$2"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(f "$k" rps)" "$(ms "$(f "$k" p50)")" \
+    "$(ms "$(f "$k" p90)")" "$(ms "$(f "$k" p99)")" "$(f "$k" requests)" \
+    "$(($(f "$k" non2xx) + $(f "$k" connect) + $(f "$k" read) + $(f "$k" write) + $(f "$k" timeout)))"
+}
+
+TS_RPS=$(f tessera,32 rps); PK_RPS=$(f portkey,32 rps)
+TS_P99=$(f tessera,32 p99); PK_P99=$(f portkey,32 p99)
+TS_P50_1=$(f tessera,1 p50)
+X=$(ratio "$TS_RPS" "$PK_RPS")
+ok1=$(awk -v x="$X" 'BEGIN{print (x>=2)?1:0}')
+ok2=$(awk -v a="$TS_P99" -v b="$PK_P99" 'BEGIN{print (a<=b)?1:0}')
+ok3=$(awk -v a="$TS_P50_1" 'BEGIN{print (a<=1000)?1:0}')
+D_TTFT=$(j direct ttft_p50); TS_TTFT=$(j tessera ttft_p50); PK_TTFT=$(j portkey ttft_p50)
+ADD=$(awk -v a="$TS_TTFT" -v b="$D_TTFT" 'BEGIN{printf "%.2f", a-b}')
+ADD99=$(awk -v a="$(j tessera ttft_p99)" -v b="$(j direct ttft_p99)" 'BEGIN{printf "%.2f", a-b}')
+PK_ADD=$(awk -v a="$PK_TTFT" -v b="$D_TTFT" 'BEGIN{printf "%.2f", a-b}')
+ok4=$(awk -v a="$ADD" 'BEGIN{print (a<=2)?1:0}')
+
+{
+  echo
+  echo "## $(date '+%F %T %Z')"
+  echo
+  echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)."
+  echo '```'
+  free -g
+  echo '```'
+  echo "Load average (1/5/15 min): first seen $LOAD_FIRST; at the start $LOAD_BEFORE (waited ${waited}s); after the run $LOAD_AFTER."
+  echo "Tessera: $WAR_INFO. Portkey gateway $PORTKEY_VERSION (@hono/node-server $HONO_VERSION, Node $(node --version), one process, NODE_ENV=production). nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), 1 worker. wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')."
+  echo "wrk: ${DURATION}s per run, 1 connection (-t1) and 32 connections (-t$THREADS_32); Tessera warmed up ${WARMUP}s at 8 connections plus 1,000 streams, Portkey ${PK_WARMUP}s. Latencies in ms."
+  echo
+  echo "| target | conns | req/s | p50 | p90 | p99 | requests | errors |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for t in direct portkey tessera; do row "$t" 1; row "$t" 32; done
+  echo
+  echo "Streaming, $TTFT_N sequential requests on one connection after $TTFT_WARMUP discarded (ms; TTFT = first \`data:\` event received):"
+  echo
+  echo "| target | TTFT p50 | TTFT p90 | TTFT p99 | whole stream p50 | TTFT p50 added to direct |"
+  echo "|---|---|---|---|---|---|"
+  for t in direct portkey tessera; do
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$t" "$(j "$t" ttft_p50)" "$(j "$t" ttft_p90)" "$(j "$t" ttft_p99)" \
+      "$(j "$t" total_p50)" "$(awk -v a="$(j "$t" ttft_p50)" -v b="$D_TTFT" 'BEGIN{printf "%.2f", a-b}')"
+  done
+  echo
+  echo "Targets:"
+  echo "- 32 connections, Tessera ≥ 2× Portkey's req/s: $(verdict "$ok1") (${X}×: $TS_RPS vs $PK_RPS)."
+  echo "- 32 connections, Tessera p99 ≤ Portkey's: $(verdict "$ok2") ($(ms "$TS_P99") ms vs $(ms "$PK_P99") ms)."
+  echo "- 1 connection, Tessera p50 ≤ 1 ms: $(verdict "$ok3") ($(ms "$TS_P50_1") ms)."
+  echo "- Streaming adds ≤ 2 ms to TTFT: $(verdict "$ok4") (+$ADD ms at p50, +$ADD99 ms at p99; Portkey adds +$PK_ADD ms at p50)."
+} | tee -a "$RESULTS"
+say "appended to $RESULTS; logs in $RUN"
