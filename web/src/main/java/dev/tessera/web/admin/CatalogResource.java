@@ -9,7 +9,7 @@ import dev.tessera.tenancy.api.PageRequest;
 import dev.tessera.web.admin.Representations.PageOf;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,6 +28,9 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class CatalogResource {
+  /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   @Inject Caller caller;
   @Inject CatalogAdmin catalog;
 
@@ -68,7 +71,7 @@ public class CatalogResource {
   @Path("providers/re-encrypt")
   public String reencrypt() {
     caller.requirePlatformAdmin();
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("reencrypted", catalog.reencryptCredentials())
         .build()
         .toString();

@@ -12,7 +12,6 @@ import dev.tessera.routing.api.ToolChoice;
 import dev.tessera.routing.api.ToolDefinition;
 import dev.tessera.routing.api.Usage;
 import dev.tessera.tenancy.api.InvalidInputException;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -20,6 +19,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +29,9 @@ import java.util.List;
  * so Anthropic SDK users can point at Tessera too.
  */
 final class AnthropicFormat {
+  /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private AnthropicFormat() {}
 
   static ChatRequest request(JsonObject o) {
@@ -150,20 +153,20 @@ final class AnthropicFormat {
 
   static JsonObject response(ChatResponse r, String id) {
     ChatChoice choice = r.choices().get(0);
-    JsonArrayBuilder content = Json.createArrayBuilder();
+    JsonArrayBuilder content = JSON.createArrayBuilder();
     String text = choice.message().text();
     if (text != null && !text.isEmpty()) {
-      content.add(Json.createObjectBuilder().add("type", "text").add("text", text));
+      content.add(JSON.createObjectBuilder().add("type", "text").add("text", text));
     }
     for (ToolCall c : choice.message().toolCalls()) {
       content.add(
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("type", "tool_use")
               .add("id", c.id())
               .add("name", c.name())
-              .add("input", Json.createReader(new StringReader(c.arguments())).readValue()));
+              .add("input", JSON.createReader(new StringReader(c.arguments())).readValue()));
     }
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("id", id)
         .add("type", "message")
         .add("role", "assistant")
@@ -187,7 +190,7 @@ final class AnthropicFormat {
   }
 
   static JsonObjectBuilder usage(Usage u) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("input_tokens", u.promptTokens())
         .add("output_tokens", u.completionTokens())
         .add("cache_read_input_tokens", u.cachedTokens());
@@ -205,11 +208,11 @@ final class AnthropicFormat {
           case 529, 503 -> "overloaded_error";
           default -> "api_error";
         };
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("type", "error")
         .add(
             "error",
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("type", type)
                 .add("message", message == null ? "" : message))
         .build()

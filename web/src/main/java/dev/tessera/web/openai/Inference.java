@@ -12,10 +12,10 @@ import dev.tessera.tenancy.api.UnauthenticatedException;
 import dev.tessera.web.security.RequestCaller;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.StringReader;
 import java.time.Duration;
@@ -28,6 +28,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @RequestScoped
 public class Inference {
+  /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   @Inject RequestCaller caller;
   @Inject Admission admission;
   @Inject HttpServletRequest http;
@@ -93,7 +96,7 @@ public class Inference {
       throw dev.tessera.tenancy.api.InvalidInputException.field(
           "body", "a JSON object is required");
     }
-    try (JsonReader r = Json.createReader(new StringReader(body))) {
+    try (JsonReader r = JSON.createReader(new StringReader(body))) {
       return r.readObject();
     } catch (JsonException | IllegalStateException e) {
       throw dev.tessera.tenancy.api.InvalidInputException.field(

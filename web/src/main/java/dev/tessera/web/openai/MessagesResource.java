@@ -14,7 +14,7 @@ import dev.tessera.routing.api.Usage;
 import dev.tessera.tenancy.api.KeyPrincipal;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -29,6 +29,9 @@ import java.io.OutputStream;
 @Path("messages")
 @RequestScoped
 public class MessagesResource {
+  /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   @Inject Inference inference;
   @Inject Gateway gateway;
 
@@ -79,16 +82,16 @@ public class MessagesResource {
       ChunkQueue.send(
           out,
           "message_start",
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("type", "message_start")
               .add(
                   "message",
-                  Json.createObjectBuilder()
+                  JSON.createObjectBuilder()
                       .add("id", id)
                       .add("type", "message")
                       .add("role", "assistant")
                       .add("model", handle.servedModel())
-                      .add("content", Json.createArrayBuilder())
+                      .add("content", JSON.createArrayBuilder())
                       .addNull("stop_reason")
                       .addNull("stop_sequence")
                       .add("usage", AnthropicFormat.usage(Usage.NONE)))
@@ -123,12 +126,12 @@ public class MessagesResource {
             ChunkQueue.send(
                 out,
                 "content_block_delta",
-                Json.createObjectBuilder()
+                JSON.createObjectBuilder()
                     .add("type", "content_block_delta")
                     .add("index", block)
                     .add(
                         "delta",
-                        Json.createObjectBuilder()
+                        JSON.createObjectBuilder()
                             .add("type", "text_delta")
                             .add("text", c.content()))
                     .build()
@@ -146,11 +149,11 @@ public class MessagesResource {
                   "content_block_start",
                   blockStart(
                       block,
-                      Json.createObjectBuilder()
+                      JSON.createObjectBuilder()
                           .add("type", "tool_use")
                           .add("id", d.id())
                           .add("name", d.name() == null ? "" : d.name())
-                          .add("input", Json.createObjectBuilder())
+                          .add("input", JSON.createObjectBuilder())
                           .build()
                           .toString()));
             }
@@ -158,12 +161,12 @@ public class MessagesResource {
               ChunkQueue.send(
                   out,
                   "content_block_delta",
-                  Json.createObjectBuilder()
+                  JSON.createObjectBuilder()
                       .add("type", "content_block_delta")
                       .add("index", block)
                       .add(
                           "delta",
-                          Json.createObjectBuilder()
+                          JSON.createObjectBuilder()
                               .add("type", "input_json_delta")
                               .add("partial_json", d.arguments()))
                       .build()
@@ -181,16 +184,16 @@ public class MessagesResource {
       ChunkQueue.send(
           out,
           "message_delta",
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("type", "message_delta")
               .add(
                   "delta",
-                  Json.createObjectBuilder()
+                  JSON.createObjectBuilder()
                       .add("stop_reason", AnthropicFormat.stopReason(finish))
                       .addNull("stop_sequence"))
               .add(
                   "usage",
-                  Json.createObjectBuilder().add("output_tokens", usage.completionTokens()))
+                  JSON.createObjectBuilder().add("output_tokens", usage.completionTokens()))
               .build()
               .toString());
       ChunkQueue.send(out, "message_stop", "{\"type\":\"message_stop\"}");

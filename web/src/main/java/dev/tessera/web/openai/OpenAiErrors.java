@@ -6,9 +6,9 @@ import dev.tessera.tenancy.api.RateLimitedException;
 import dev.tessera.tenancy.api.TesseraException;
 import dev.tessera.tenancy.api.UnavailableException;
 import dev.tessera.web.platform.RateLimitHeaders;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -26,6 +26,9 @@ import java.util.logging.Logger;
  */
 @Provider
 public class OpenAiErrors implements ExceptionMapper<Throwable> {
+  /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private static final Logger LOG = Logger.getLogger(OpenAiErrors.class.getName());
 
   @Context UriInfo uri;
@@ -37,7 +40,7 @@ public class OpenAiErrors implements ExceptionMapper<Throwable> {
       // Anthropic's SDKs read their own error body; same status and headers
       String message = "";
       try (var reader =
-          Json.createReader(new java.io.StringReader(String.valueOf(r.getEntity())))) {
+          JSON.createReader(new java.io.StringReader(String.valueOf(r.getEntity())))) {
         message = reader.readObject().getJsonObject("error").getString("message", "");
       } catch (RuntimeException unreadable) {
         // keep the empty message
@@ -168,7 +171,7 @@ public class OpenAiErrors implements ExceptionMapper<Throwable> {
   static Response.ResponseBuilder error(
       int status, String type, String message, String param, String code) {
     JsonObjectBuilder err =
-        Json.createObjectBuilder().add("message", message == null ? "" : message).add("type", type);
+        JSON.createObjectBuilder().add("message", message == null ? "" : message).add("type", type);
     if (param == null) {
       err.addNull("param");
     } else {
@@ -181,6 +184,6 @@ public class OpenAiErrors implements ExceptionMapper<Throwable> {
     }
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(Json.createObjectBuilder().add("error", err).build().toString());
+        .entity(JSON.createObjectBuilder().add("error", err).build().toString());
   }
 }

@@ -1,13 +1,16 @@
 package dev.tessera.web.platform;
 
 import dev.tessera.tenancy.api.InvalidInputException;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.core.Response;
 
 /** Builds RFC 9457 problem+json responses. */
 public final class Problems {
+  /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   public static final String MEDIA_TYPE = "application/problem+json";
   private static final String TYPE_BASE = "https://tessera.dev/problems/";
 
@@ -15,7 +18,7 @@ public final class Problems {
 
   public static Response.ResponseBuilder of(int status, String type, String title, String detail) {
     JsonObjectBuilder body =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("type", TYPE_BASE + type)
             .add("title", title)
             .add("status", status);
@@ -26,16 +29,16 @@ public final class Problems {
   }
 
   public static Response.ResponseBuilder invalid(InvalidInputException e) {
-    JsonArrayBuilder errors = Json.createArrayBuilder();
+    JsonArrayBuilder errors = JSON.createArrayBuilder();
     e.errors()
         .forEach(
             f ->
                 errors.add(
-                    Json.createObjectBuilder()
+                    JSON.createObjectBuilder()
                         .add("field", f.field())
                         .add("message", f.message())));
     String body =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("type", TYPE_BASE + e.type())
             .add("title", "Invalid input")
             .add("status", e.status())

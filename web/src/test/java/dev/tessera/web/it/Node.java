@@ -80,6 +80,7 @@ final class Node implements AutoCloseable {
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     pb.environment().put("TESSERA_PORT", Integer.toString(port));
+    pb.environment().put("TESSERA_CLUSTER_ENABLED", Boolean.toString(!peers.isEmpty()));
     pb.environment().put("TESSERA_DATA_DIR", dir.resolve("data").toString());
     process = pb.start();
   }

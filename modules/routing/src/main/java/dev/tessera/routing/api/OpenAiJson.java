@@ -1,9 +1,9 @@
 package dev.tessera.routing.api;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.util.List;
 
 /**
@@ -11,12 +11,15 @@ import java.util.List;
  * which cached answers are kept.
  */
 public final class OpenAiJson {
+  /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private OpenAiJson() {}
 
   public static JsonObject chat(ChatResponse r, long created) {
-    JsonArrayBuilder choices = Json.createArrayBuilder();
+    JsonArrayBuilder choices = JSON.createArrayBuilder();
     for (ChatChoice c : r.choices()) {
-      JsonObjectBuilder message = Json.createObjectBuilder().add("role", "assistant");
+      JsonObjectBuilder message = JSON.createObjectBuilder().add("role", "assistant");
       String text = c.message().text();
       if (text == null || (text.isEmpty() && !c.message().toolCalls().isEmpty())) {
         message.addNull("content");
@@ -28,7 +31,7 @@ public final class OpenAiJson {
       }
       message.addNull("refusal");
       JsonObjectBuilder choice =
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("index", c.index())
               .add("message", message)
               .addNull("logprobs");
@@ -39,7 +42,7 @@ public final class OpenAiJson {
       }
       choices.add(choice);
     }
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("id", r.id())
         .add("object", "chat.completion")
         .add("created", created)
@@ -50,9 +53,9 @@ public final class OpenAiJson {
   }
 
   public static JsonObject chunk(ChatChunk c, String id, long created) {
-    JsonArrayBuilder choices = Json.createArrayBuilder();
+    JsonArrayBuilder choices = JSON.createArrayBuilder();
     for (ChunkChoice ch : c.choices()) {
-      JsonObjectBuilder delta = Json.createObjectBuilder();
+      JsonObjectBuilder delta = JSON.createObjectBuilder();
       if (ch.role() != null) {
         delta.add("role", ch.role().wireName());
       }
@@ -60,13 +63,13 @@ public final class OpenAiJson {
         delta.add("content", ch.content());
       }
       if (!ch.toolCalls().isEmpty()) {
-        JsonArrayBuilder calls = Json.createArrayBuilder();
+        JsonArrayBuilder calls = JSON.createArrayBuilder();
         for (ToolCallDelta d : ch.toolCalls()) {
-          JsonObjectBuilder call = Json.createObjectBuilder().add("index", d.index());
+          JsonObjectBuilder call = JSON.createObjectBuilder().add("index", d.index());
           if (d.id() != null) {
             call.add("id", d.id()).add("type", "function");
           }
-          JsonObjectBuilder f = Json.createObjectBuilder();
+          JsonObjectBuilder f = JSON.createObjectBuilder();
           if (d.name() != null) {
             f.add("name", d.name());
           }
@@ -76,7 +79,7 @@ public final class OpenAiJson {
         delta.add("tool_calls", calls);
       }
       JsonObjectBuilder choice =
-          Json.createObjectBuilder().add("index", ch.index()).add("delta", delta);
+          JSON.createObjectBuilder().add("index", ch.index()).add("delta", delta);
       if (ch.finishReason() == null) {
         choice.addNull("finish_reason");
       } else {
@@ -85,7 +88,7 @@ public final class OpenAiJson {
       choices.add(choice);
     }
     JsonObjectBuilder b =
-        Json.createObjectBuilder()
+        JSON.createObjectBuilder()
             .add("id", id)
             .add("object", "chat.completion.chunk")
             .add("created", created)
@@ -106,10 +109,10 @@ public final class OpenAiJson {
    * (what the official SDKs ask for by default, to save bandwidth).
    */
   public static JsonObject embeddings(EmbeddingResponse r, boolean base64) {
-    JsonArrayBuilder data = Json.createArrayBuilder();
+    JsonArrayBuilder data = JSON.createArrayBuilder();
     for (Embedding e : r.data()) {
       JsonObjectBuilder item =
-          Json.createObjectBuilder().add("object", "embedding").add("index", e.index());
+          JSON.createObjectBuilder().add("object", "embedding").add("index", e.index());
       float[] v = e.vector();
       if (base64) {
         java.nio.ByteBuffer bytes =
@@ -119,7 +122,7 @@ public final class OpenAiJson {
         }
         item.add("embedding", java.util.Base64.getEncoder().encodeToString(bytes.array()));
       } else {
-        JsonArrayBuilder vector = Json.createArrayBuilder();
+        JsonArrayBuilder vector = JSON.createArrayBuilder();
         for (float f : v) {
           vector.add((double) f);
         }
@@ -127,28 +130,28 @@ public final class OpenAiJson {
       }
       data.add(item);
     }
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("object", "list")
         .add("data", data)
         .add("model", r.model())
         .add(
             "usage",
-            Json.createObjectBuilder()
+            JSON.createObjectBuilder()
                 .add("prompt_tokens", r.usage().promptTokens())
                 .add("total_tokens", r.usage().promptTokens()))
         .build();
   }
 
   public static JsonObject models(List<ModelInfo> models) {
-    JsonArrayBuilder data = Json.createArrayBuilder();
+    JsonArrayBuilder data = JSON.createArrayBuilder();
     for (ModelInfo m : models) {
       data.add(model(m));
     }
-    return Json.createObjectBuilder().add("object", "list").add("data", data).build();
+    return JSON.createObjectBuilder().add("object", "list").add("data", data).build();
   }
 
   public static JsonObject model(ModelInfo m) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("id", m.id())
         .add("object", "model")
         .add("created", m.createdEpochSeconds())
@@ -157,15 +160,15 @@ public final class OpenAiJson {
   }
 
   private static JsonArrayBuilder toolCalls(List<ToolCall> calls) {
-    JsonArrayBuilder out = Json.createArrayBuilder();
+    JsonArrayBuilder out = JSON.createArrayBuilder();
     for (ToolCall c : calls) {
       out.add(
-          Json.createObjectBuilder()
+          JSON.createObjectBuilder()
               .add("id", c.id())
               .add("type", "function")
               .add(
                   "function",
-                  Json.createObjectBuilder()
+                  JSON.createObjectBuilder()
                       .add("name", c.name())
                       .add("arguments", c.arguments())));
     }
@@ -173,13 +176,13 @@ public final class OpenAiJson {
   }
 
   private static JsonObject usage(Usage u) {
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("prompt_tokens", u.promptTokens())
         .add("completion_tokens", u.completionTokens())
         .add("total_tokens", u.totalTokens())
         .add(
             "prompt_tokens_details",
-            Json.createObjectBuilder().add("cached_tokens", u.cachedTokens()))
+            JSON.createObjectBuilder().add("cached_tokens", u.cachedTokens()))
         .build();
   }
 }

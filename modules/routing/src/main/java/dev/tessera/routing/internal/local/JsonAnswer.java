@@ -1,12 +1,12 @@
 package dev.tessera.routing.internal.local;
 
 import dev.tessera.routing.api.ResponseFormat;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,12 +18,15 @@ import java.util.List;
  * working.
  */
 final class JsonAnswer {
+  /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
+  private static final JsonProvider JSON = JsonProvider.provider();
+
   static final String DEFAULT_PROPERTY = "answer";
 
   private JsonAnswer() {}
 
   static String format(ResponseFormat format, String answer) {
-    JsonObjectBuilder object = Json.createObjectBuilder();
+    JsonObjectBuilder object = JSON.createObjectBuilder();
     if (format.type() != ResponseFormat.Type.JSON_SCHEMA) {
       return object.add(DEFAULT_PROPERTY, answer).build().toString();
     }
@@ -59,15 +62,15 @@ final class JsonAnswer {
     }
     String type = type(p);
     if (type == null) {
-      return Json.createValue("");
+      return JSON.createValue("");
     }
     return switch (type) {
-      case "number", "integer" -> Json.createValue(0);
+      case "number", "integer" -> JSON.createValue(0);
       case "boolean" -> JsonValue.FALSE;
       case "array" -> JsonValue.EMPTY_JSON_ARRAY;
       case "object" -> JsonValue.EMPTY_JSON_OBJECT;
       case "null" -> JsonValue.NULL;
-      default -> Json.createValue("");
+      default -> JSON.createValue("");
     };
   }
 
