@@ -274,10 +274,24 @@ public class CatalogStore implements CatalogAdmin {
       throw conflictOr(e, "This provider already serves a model named '" + name + "'.");
     }
     version++;
-    return models(PageRequest.of(null, 100)).items().stream()
-        .filter(v -> v.id().equals(id))
-        .findFirst()
-        .orElseThrow();
+    return model(id);
+  }
+
+  /** One model row by id (not a scan of a listing, which is capped). */
+  private ModelView model(UUID id) {
+    return data.inPlatform(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT * FROM platform.models WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                throw new NotFoundException("model", id);
+              }
+              return model(rs);
+            }
+          }
+        });
   }
 
   @Override
