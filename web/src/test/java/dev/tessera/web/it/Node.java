@@ -85,10 +85,19 @@ final class Node implements AutoCloseable {
     process = pb.start();
   }
 
-  /** Waits until /health/ready answers 200, or fails with the tail of the server log. */
+  /**
+   * Waits until /health/ready answers 200, or fails with the last probe's outcome, a thread dump of
+   * the node and the tail of its log (so a hang or a wrong listener can be told apart from a slow
+   * start).
+   */
   void awaitReady(Duration timeout) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
     long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no probe yet";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " exited early:\n" + tail());
@@ -103,12 +112,46 @@ final class Node implements AutoCloseable {
         if (r.statusCode() == 200) {
           return;
         }
+        last = "HTTP " + r.statusCode() + " " + r.body();
       } catch (IOException notYet) {
-        // not listening yet
+        last = notYet.toString(); // not listening yet, or the probe timed out
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException(name + " not ready in " + timeout + ":\n" + tail());
+    throw new IllegalStateException(
+        name
+            + " not ready in "
+            + timeout
+            + " on port "
+            + port
+            + "; last probe: "
+            + last
+            + "\n--- threads ---\n"
+            + threadDump()
+            + "\n--- log tail ---\n"
+            + tail());
+  }
+
+  private String threadDump() {
+    try {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      Process p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes());
+      p.waitFor(30, TimeUnit.SECONDS);
+      // keep the request-handling threads, where a hang shows
+      StringBuilder kept = new StringBuilder();
+      for (String block : out.split("\n\n")) {
+        if (block.contains("http-thread-pool") || block.contains("health")) {
+          kept.append(block, 0, Math.min(block.length(), 3000)).append("\n\n");
+        }
+      }
+      return kept.length() == 0 ? out.substring(0, Math.min(out.length(), 8000)) : kept.toString();
+    } catch (Exception e) {
+      return "(no thread dump: " + e + ")";
+    }
   }
 
   String logText() throws IOException {
