@@ -97,7 +97,17 @@ public class OpenAiErrors implements ExceptionMapper<Throwable> {
             e instanceof InvalidInputException ie && !ie.errors().isEmpty()
                 ? ie.errors().get(0).field()
                 : null;
-        yield error(400, "invalid_request_error", e.getMessage(), param, "invalid_value").build();
+        if (e instanceof InvalidInputException) {
+          yield error(400, "invalid_request_error", e.getMessage(), param, "invalid_value").build();
+        }
+        // e.g. context-length-exceeded → OpenAI's context_length_exceeded, on the messages
+        yield error(
+                400,
+                "invalid_request_error",
+                e.getMessage(),
+                "messages",
+                e.type().replace('-', '_'))
+            .build();
       }
       case 401 ->
           error(401, "invalid_request_error", e.getMessage(), null, "invalid_api_key")

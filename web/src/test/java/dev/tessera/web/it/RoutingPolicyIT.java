@@ -172,6 +172,111 @@ class RoutingPolicyIT {
     AdminApiIT.assertProblem(putReply(tenant, "{\"fallback\":\"SOMETIMES\"}"), 400);
   }
 
+  static Reply ask(Api dev, String model, String question) {
+    return dev.post(
+        "/v1/chat/completions",
+        "{\"model\":\""
+            + model
+            + "\",\"messages\":[{\"role\":\"system\",\"content\":\"Passwords are reset from the"
+            + " account page. Refunds take five days.\"},{\"role\":\"user\",\"content\":\""
+            + question
+            + "\"}]}");
+  }
+
+  @Test
+  void tenant_aliases_and_small_first_escalation_pick_the_tier_the_request_needs() {
+    String tenant = operator.createTenant("STANDARD");
+    Api dev = operator.as(operator.createKey(tenant, "inference")[1]);
+    // only the offline models (T0 local-extractive and this class's T1 local-alt) are routable
+    put(
+        tenant,
+        "{\"allowedRegions\":[\"local\"],\"aliases\":{\"support-bot\":\"fast\",\"deep\":\"smart\","
+            + "\"pinned\":\"local-alt-"
+            + TAG
+            + "\"}}");
+    assertThat(ask(dev, "support-bot", "How do I reset my password?").header("x-tessera-model"))
+        .isEqualTo("local-extractive");
+    assertThat(ask(dev, "deep", "How do I reset my password?").header("x-tessera-model"))
+        .isEqualTo("local-alt-" + TAG);
+    assertThat(ask(dev, "pinned", "hi").header("x-tessera-model")).isEqualTo("local-alt-" + TAG);
+    // auto: a short classification stays on T0, an analysis escalates to T1
+    assertThat(
+            ask(dev, "auto", "Classify this ticket as billing or account: refund late")
+                .header("x-tessera-model"))
+        .isEqualTo("local-extractive");
+    Reply hard =
+        ask(
+            dev,
+            "auto",
+            "Analyze the trade-offs of resetting passwords step by step and design a plan");
+    assertThat(hard.status()).as(hard.toString()).isEqualTo(200);
+    assertThat(hard.header("x-tessera-model")).isEqualTo("local-alt-" + TAG);
+    // another tenant's aliases mean nothing here
+    Api other = developer("STANDARD");
+    GatewayIT.assertOpenAiError(ask(other, "support-bot", "hi"), 404);
+    // an alias may not shadow a model or built-in alias, nor point nowhere
+    AdminApiIT.assertProblem(putReply(tenant, "{\"aliases\":{\"auto\":\"fast\"}}"), 400);
+    AdminApiIT.assertProblem(
+        putReply(tenant, "{\"aliases\":{\"local-extractive\":\"fast\"}}"), 400);
+    AdminApiIT.assertProblem(putReply(tenant, "{\"aliases\":{\"x\":\"no-such-model\"}}"), 400);
+    AdminApiIT.assertProblem(putReply(tenant, "{\"aliases\":{\"bad name!\":\"fast\"}}"), 400);
+    AdminApiIT.assertProblem(putReply(tenant, "{\"maxLatencyMs\":0}"), 400);
+  }
+
+  @Test
+  void a_request_too_long_for_the_named_model_is_refused_as_openai_does() {
+    Api dev = developer("STANDARD");
+    Reply r =
+        dev.post(
+            "/v1/chat/completions",
+            "{\"model\":\"local-extractive\",\"max_tokens\":40000,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    GatewayIT.assertOpenAiError(r, 400);
+    assertThat(r.json().getJsonObject("error").getString("code"))
+        .isEqualTo("context_length_exceeded");
+    assertThat(r.json().getJsonObject("error").getString("param")).isEqualTo("messages");
+  }
+
+  @Test
+  void the_semantic_cache_answers_paraphrases_for_the_tenant_that_opted_in_only() {
+    String tenant = operator.createTenant("STANDARD");
+    Api dev = operator.as(operator.createKey(tenant, "inference")[1]);
+    String policy =
+        "{\"allowedRegions\":[\"local\"],\"semanticCache\":{\"threshold\":0.9,\"ttlSeconds\":600}}";
+    put(tenant, policy);
+    Reply first = ask(dev, "local-extractive", "How do I reset my password?");
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    assertThat(first.header("x-tessera-cache")).isEqualTo("miss");
+    Reply paraphrase = ask(dev, "local-extractive", "How can I reset my password?");
+    assertThat(paraphrase.status()).as(paraphrase.toString()).isEqualTo(200);
+    assertThat(paraphrase.header("x-tessera-cache")).isEqualTo("semantic");
+    assertThat(paraphrase.json().getJsonArray("choices").getJsonObject(0).getJsonObject("message"))
+        .isEqualTo(first.json().getJsonArray("choices").getJsonObject(0).getJsonObject("message"));
+    assertThat(paraphrase.json().getString("id")).isNotEqualTo(first.json().getString("id"));
+    // a different question is not close enough
+    assertThat(ask(dev, "local-extractive", "How long do refunds take?").header("x-tessera-cache"))
+        .isEqualTo("miss");
+    // another tenant with the same policy and the same question never sees this tenant's entry
+    String otherTenant = operator.createTenant("STANDARD");
+    Api other = operator.as(operator.createKey(otherTenant, "inference")[1]);
+    put(otherTenant, policy);
+    assertThat(
+            ask(other, "local-extractive", "How can I reset my password?")
+                .header("x-tessera-cache"))
+        .isEqualTo("miss");
+    // a tenant that did not opt in never gets a semantic answer
+    Api plain = developer("STANDARD");
+    ask(plain, "local-extractive", "How do I reset my password?");
+    assertThat(
+            ask(plain, "local-extractive", "How can I reset my password?")
+                .header("x-tessera-cache"))
+        .isEqualTo("miss");
+    AdminApiIT.assertProblem(
+        putReply(tenant, "{\"semanticCache\":{\"threshold\":0.2,\"ttlSeconds\":60}}"), 400);
+    AdminApiIT.assertProblem(
+        putReply(tenant, "{\"semanticCache\":{\"threshold\":0.9,\"ttlSeconds\":0}}"), 400);
+  }
+
   static void put(String tenant, String json) {
     Reply r = putReply(tenant, json);
     assertThat(r.status()).as(r.toString()).isEqualTo(200);

@@ -23,6 +23,7 @@ import dev.tessera.routing.api.UnknownModelException;
 import dev.tessera.routing.api.Usage;
 import dev.tessera.routing.internal.resilience.Deployment;
 import dev.tessera.routing.internal.resilience.FallbackConsent;
+import dev.tessera.routing.internal.resilience.HealthScore;
 import dev.tessera.routing.internal.resilience.ModelTier;
 import dev.tessera.routing.internal.resilience.Outcome;
 import dev.tessera.routing.internal.resilience.ResilientCall;
@@ -45,6 +46,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -56,11 +58,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class DefaultGateway implements Gateway {
   private static final long STARTED = System.currentTimeMillis() / 1000;
+
+  /** The built-in model that embeds questions for the semantic cache. */
+  static final String QUESTION_EMBEDDER = "local-minilm";
+
   private static final Logger LOG = Logger.getLogger(DefaultGateway.class.getName());
 
   @Inject Router router;
   @Inject ModelCatalog catalog;
   @Inject ResponseCache cache;
+  @Inject SemanticCache semanticCache;
   @Inject Resilience resilience;
   @Inject RoutingPolicies policies;
   @Inject @Any Instance<ProviderAdapter> adapters;
@@ -75,28 +82,33 @@ public class DefaultGateway implements Gateway {
       List<Deployment> deployments,
       Map<String, CatalogModel> byId,
       String route,
-      FallbackConsent consent) {}
+      FallbackConsent consent,
+      RoutingPolicy policy) {}
 
   private Plan plan(GatewayCall call, ChatRequest request) {
     RoutingPolicy policy = policies.get(call.tenant());
     Router.Entitlement entitlement = entitlement(call, policy);
     Set<String> needs = needs(request);
-    CatalogModel primary = router.chat(request.model(), needs, entitlement);
+    Demand demand = Demand.of(request);
+    CatalogModel primary = router.chat(policy.resolve(request.model()), needs, entitlement, demand);
     String route = "primary";
     if (primary.name().equals(policy.championModel())
         && policy.challengerShare() > 0
         && ThreadLocalRandom.current().nextInt(100) < policy.challengerShare()) {
       try {
-        primary = router.chat(policy.challengerModel(), needs, entitlement);
+        primary = router.chat(policy.challengerModel(), needs, entitlement, demand);
         route = "challenger";
       } catch (UnknownModelException notEntitled) {
         LOG.fine("ROUTING-0501 challenger not routable for tenant " + call.tenant());
       }
     }
+    Function<CatalogModel, HealthScore> health =
+        m -> resilience.health().scoreOf(deployment(m).id());
     List<CatalogModel> candidates =
-        HealthOrder.order(
-            router.candidatesFor(primary, needs, entitlement),
-            m -> resilience.health().scoreOf(deployment(m).id()));
+        HealthOrder.withinLatency(
+            HealthOrder.order(router.candidatesFor(primary, needs, entitlement, demand), health),
+            health,
+            policy.maxLatencyMs());
     primary = candidates.get(0);
     Map<String, CatalogModel> byId = new HashMap<>();
     List<Deployment> deployments = new ArrayList<>();
@@ -106,7 +118,7 @@ public class DefaultGateway implements Gateway {
         deployments.add(d);
       }
     }
-    return new Plan(primary, deployments, byId, route, consent(call, policy));
+    return new Plan(primary, deployments, byId, route, consent(call, policy), policy);
   }
 
   /** The tiers and regions a tenant may use: its policy, else its tenant tier's default. */
@@ -135,6 +147,24 @@ public class DefaultGateway implements Gateway {
             plan.route());
       }
     }
+    RoutingPolicy.SemanticCache semantic = plan.policy().semanticCache();
+    float[] question = null;
+    if (semantic != null && SemanticCache.eligible(request)) {
+      question = embedQuestion(call, Demand.lastUserText(request));
+      var near =
+          semanticCache.lookup(
+              call.tenant(), primary.name(), request, question, semantic, epochSecond());
+      if (near.isPresent()) {
+        ChatResponse cached = near.get();
+        return new GatewayResult(
+            new ChatResponse(
+                "chatcmpl-" + call.requestId(), primary.name(), cached.choices(), cached.usage()),
+            request.model(),
+            primary.name(),
+            CacheStatus.SEMANTIC,
+            plan.route());
+      }
+    }
     ResilientCall running =
         resilience.caller().chat(plan.deployments(), request, call.deadline(), plan.consent());
     Outcome outcome = await(running.outcome(), call, primary, running);
@@ -145,12 +175,44 @@ public class DefaultGateway implements Gateway {
     if (cacheable && served == primary) {
       cache.put(call.tenant(), primary.name(), request, named);
     }
+    if (question != null && served == primary) {
+      semanticCache.store(call.tenant(), primary.name(), request, question, named, epochSecond());
+    }
     return new GatewayResult(
         named,
         request.model(),
         served.name(),
         CacheStatus.MISS,
         served == primary ? plan.route() : "fallback");
+  }
+
+  private static long epochSecond() {
+    return System.currentTimeMillis() / 1000;
+  }
+
+  /**
+   * The built-in embedding of a question, for the semantic cache: in-process, never sent to a
+   * provider, and reused from the tenant's embeddings cache when the same text was embedded before.
+   */
+  private float[] embedQuestion(GatewayCall call, String text) {
+    CatalogModel model = router.embedding(QUESTION_EMBEDDER, Router.Entitlement.ANY);
+    var known = cache.embedding(call.tenant(), model.name(), text);
+    if (known.isPresent()) {
+      return known.get();
+    }
+    EmbeddingResponse r =
+        await(
+            adapter(model)
+                .embed(
+                    model.endpoint(),
+                    new EmbeddingRequest(model.name(), List.of(text), null, null),
+                    call.deadline()),
+            call,
+            model,
+            null);
+    float[] v = r.data().get(0).vector();
+    cache.putEmbedding(call.tenant(), model.name(), text, v);
+    return v;
   }
 
   @Override

@@ -38,6 +38,35 @@ final class HealthOrder {
     return out;
   }
 
+  /**
+   * A tenant's latency cap: deployments whose recent p95 latency is known to exceed {@code capMs}
+   * move behind those within it (or not yet judged), so they serve only when nothing else can. When
+   * every deployment is over the cap, the fastest leads.
+   */
+  static List<CatalogModel> withinLatency(
+      List<CatalogModel> candidates, Function<CatalogModel, HealthScore> health, Integer capMs) {
+    if (capMs == null || candidates.size() < 2) {
+      return candidates;
+    }
+    List<CatalogModel> within = new ArrayList<>();
+    List<CatalogModel> over = new ArrayList<>();
+    for (CatalogModel c : candidates) {
+      (p95Millis(health.apply(c)) > capMs ? over : within).add(c);
+    }
+    if (within.isEmpty()) {
+      over.sort(Comparator.comparingLong(m -> p95Millis(health.apply(m))));
+      return over;
+    }
+    within.addAll(over);
+    return within;
+  }
+
+  private static long p95Millis(HealthScore s) {
+    return s == null || s.calls() < MIN_CALLS || s.p95Latency() == null
+        ? 0
+        : s.p95Latency().toMillis();
+  }
+
   private static double errorRate(HealthScore s) {
     return s == null || s.calls() < MIN_CALLS ? 0.0 : s.errorRate();
   }

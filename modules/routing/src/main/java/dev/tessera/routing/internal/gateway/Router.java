@@ -1,5 +1,6 @@
 package dev.tessera.routing.internal.gateway;
 
+import dev.tessera.routing.api.ContextLengthException;
 import dev.tessera.routing.api.UnknownModelException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,29 +28,85 @@ class Router {
     }
   }
 
-  CatalogModel chat(String requested, Set<String> requiredCapabilities, Entitlement e) {
-    return resolve(
-        requested, CatalogModel.Kind.CHAT, ModelCatalog.CHAT_ALIASES, requiredCapabilities, e);
+  /**
+   * The model that serves a chat request. An explicit name is honoured if the request fits its
+   * context window. Aliases resolve among the models that have every needed capability and room for
+   * the request: {@code fast} the cheapest, {@code smart} the strongest entitled tier, {@code auto}
+   * small-first from the tier the request's estimated difficulty calls for (the strongest one below
+   * it when no model of that tier or above is available).
+   */
+  CatalogModel chat(
+      String requested, Set<String> requiredCapabilities, Entitlement e, Demand demand) {
+    String name = requested == null || requested.isBlank() ? "auto" : requested;
+    if (!ModelCatalog.CHAT_ALIASES.contains(name)) {
+      CatalogModel explicit =
+          resolve(name, CatalogModel.Kind.CHAT, Set.of(), requiredCapabilities, e);
+      if (!demand.fits(explicit)) {
+        throw new ContextLengthException(
+            "This model's maximum context length is "
+                + explicit.contextWindow()
+                + " tokens. However, you requested about "
+                + (demand.inputTokens() + demand.outputTokens())
+                + " tokens ("
+                + demand.inputTokens()
+                + " in the messages, "
+                + demand.outputTokens()
+                + " in the completion).");
+      }
+      return explicit;
+    }
+    List<CatalogModel> able =
+        catalog.byKind(CatalogModel.Kind.CHAT).stream()
+            .filter(m -> m.capabilities().containsAll(requiredCapabilities) && e.allows(m))
+            .toList();
+    if (able.isEmpty()) {
+      throw new UnknownModelException(name, "No chat model offers " + requiredCapabilities + ".");
+    }
+    List<CatalogModel> roomy = able.stream().filter(demand::fits).toList();
+    if (roomy.isEmpty()) {
+      throw new ContextLengthException(
+          "No model you may use has room for about "
+              + (demand.inputTokens() + demand.outputTokens())
+              + " tokens; the largest context window is "
+              + able.stream().mapToInt(CatalogModel::contextWindow).max().orElse(0)
+              + ".");
+    }
+    CatalogModel pick = pick(name, roomy, demand);
+    return weighted(
+        catalog.deployments(pick.name()).stream().filter(e::allows).filter(demand::fits).toList());
+  }
+
+  /** The alias's choice among able models with room, which come cheapest tier first. */
+  static CatalogModel pick(String alias, List<CatalogModel> roomy, Demand demand) {
+    switch (alias) {
+      case "fast":
+        return roomy.get(0);
+      case "smart":
+        int top = roomy.stream().mapToInt(CatalogModel::tier).max().orElseThrow();
+        return roomy.stream().filter(m -> m.tier() == top).findFirst().orElseThrow();
+      default:
+        // auto: small-first from the tier the request needs; the strongest below it otherwise
+        return roomy.stream()
+            .filter(m -> m.tier() >= demand.minimumTier())
+            .findFirst()
+            .orElse(roomy.get(roomy.size() - 1));
+    }
   }
 
   /**
    * The primary choice first, then what could stand in for it: other deployments of the same model,
-   * then other chat models of the same or cheaper tiers, nearest tier first. Which of these may
-   * actually serve is the caller's fallback consent.
+   * then other chat models of the same or cheaper tiers, nearest tier first, each with room for the
+   * request. Which of these may actually serve is the caller's fallback consent.
    */
-  List<CatalogModel> chatCandidates(String requested, Set<String> needs, Entitlement e) {
-    return candidatesFor(chat(requested, needs, e), needs, e);
-  }
-
-  /** {@code primary} first, then its stand-ins within the entitlement. */
-  List<CatalogModel> candidatesFor(CatalogModel primary, Set<String> needs, Entitlement e) {
+  List<CatalogModel> candidatesFor(
+      CatalogModel primary, Set<String> needs, Entitlement e, Demand demand) {
     List<CatalogModel> out = new java.util.ArrayList<>();
     out.add(primary);
     catalog.deployments(primary.name()).stream()
-        .filter(d -> d != primary && e.allows(d))
+        .filter(d -> d != primary && e.allows(d) && demand.fits(d))
         .forEach(out::add);
     catalog.byKind(CatalogModel.Kind.CHAT).stream()
-        .filter(m -> !m.name().equals(primary.name()) && e.allows(m))
+        .filter(m -> !m.name().equals(primary.name()) && e.allows(m) && demand.fits(m))
         .filter(m -> m.tier() <= primary.tier() && m.capabilities().containsAll(needs))
         .sorted(java.util.Comparator.comparingInt(CatalogModel::tier).reversed())
         .forEach(out::add);

@@ -72,4 +72,31 @@ class HealthOrderTest {
             List.of(primary, peer, cheaper), m -> m == peer ? score(50, 50) : score(50, 0));
     assertThat(ordered).containsExactly(primary, peer, cheaper);
   }
+
+  static HealthScore slow(int calls, long p95Millis) {
+    return new HealthScore(
+        "x", calls, 0, Duration.ZERO, Duration.ofMillis(p95Millis), Duration.ZERO, Duration.ZERO);
+  }
+
+  @Test
+  void a_latency_cap_passes_over_deployments_known_to_be_slower() {
+    CatalogModel slowA = model("gpt", "a", 2);
+    CatalogModel fastB = model("gpt", "b", 2);
+    CatalogModel unjudged = model("claude", "c", 2);
+    Map<CatalogModel, HealthScore> health =
+        Map.of(slowA, slow(20, 4_000), fastB, slow(20, 300), unjudged, slow(2, 9_000));
+    assertThat(HealthOrder.withinLatency(List.of(slowA, fastB, unjudged), health::get, 1_000))
+        .containsExactly(fastB, unjudged, slowA);
+    assertThat(HealthOrder.withinLatency(List.of(slowA, fastB, unjudged), health::get, null))
+        .as("no cap, no change")
+        .containsExactly(slowA, fastB, unjudged);
+  }
+
+  @Test
+  void when_every_deployment_is_over_the_cap_the_fastest_leads() {
+    CatalogModel a = model("gpt", "a", 2);
+    CatalogModel b = model("gpt", "b", 2);
+    Map<CatalogModel, HealthScore> health = Map.of(a, slow(20, 4_000), b, slow(20, 2_000));
+    assertThat(HealthOrder.withinLatency(List.of(a, b), health::get, 500)).containsExactly(b, a);
+  }
 }
