@@ -31,6 +31,7 @@ public class AdminApi extends Application {
         UsersResource.class,
         CatalogResource.class,
         RoutingPolicyResource.class,
+        ProviderKeysResource.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

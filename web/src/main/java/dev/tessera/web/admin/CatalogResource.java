@@ -66,13 +66,19 @@ public class CatalogResource {
     return Response.noContent().build();
   }
 
-  /** Re-encrypts every credential under the current master key (after a key rotation). */
+  @Inject dev.tessera.routing.api.ProviderKeys providerKeys;
+
+  /**
+   * Re-encrypts every credential (the platform's and tenants' own keys) under the current master
+   * key (after a key rotation).
+   */
   @POST
   @Path("providers/re-encrypt")
   public String reencrypt() {
     caller.requirePlatformAdmin();
     return JSON.createObjectBuilder()
         .add("reencrypted", catalog.reencryptCredentials())
+        .add("tenantKeysReencrypted", providerKeys.reencryptAll())
         .build()
         .toString();
   }

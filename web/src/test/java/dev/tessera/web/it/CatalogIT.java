@@ -119,6 +119,100 @@ class CatalogIT {
     assertThat(models.body()).contains(model);
   }
 
+  static Reply putKey(Api as, String tenant, String providerId, String apiKey) {
+    return as.send(
+        as.request("/api/v1/tenants/" + tenant + "/provider-keys/" + providerId)
+            .header("Content-Type", "application/json")
+            .PUT(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    "{\"apiKey\":\"" + apiKey + "\"}")));
+  }
+
+  @Test
+  void a_tenant_that_brings_its_own_key_calls_the_provider_with_it_and_no_one_else_does() {
+    String model = "byok-mini-" + System.nanoTime();
+    upstream.stubFor(
+        post(urlEqualTo("/byok/v1/chat/completions"))
+            .willReturn(
+                aResponse().withHeader("Content-Type", "application/json").withBody(COMPLETION)));
+    Reply provider =
+        operator.post(
+            "/api/v1/providers",
+            "{\"name\":\"byok-"
+                + System.nanoTime()
+                + "\",\"kind\":\"openai\",\"baseUrl\":\""
+                + upstream.baseUrl()
+                + "/byok/v1\",\"apiKey\":\"sk-platform\"}");
+    assertThat(provider.status()).as(provider.toString()).isEqualTo(201);
+    String providerId = provider.json().getString("id");
+    assertThat(
+            operator
+                .post(
+                    "/api/v1/models",
+                    "{\"name\":\""
+                        + model
+                        + "\",\"providerId\":\""
+                        + providerId
+                        + "\",\"upstreamName\":\"gpt-4o-mini\",\"tier\":1}")
+                .status())
+        .isEqualTo(201);
+    String own = operator.createTenant("STANDARD");
+    Api ownAdmin = operator.as(operator.createKey(own, "admin")[1]);
+    String other = operator.createTenant("STANDARD");
+    Api otherAdmin = operator.as(operator.createKey(other, "admin")[1]);
+
+    String secret = "sk-tenant-" + System.nanoTime() + "-wxyz";
+    Reply set = putKey(ownAdmin, own, providerId, secret);
+    assertThat(set.status()).as(set.toString()).isEqualTo(200);
+    assertThat(set.body()).doesNotContain(secret).contains("wxyz");
+    assertThat(ownAdmin.get("/api/v1/tenants/" + own + "/provider-keys").body())
+        .contains(providerId)
+        .doesNotContain(secret);
+    // another tenant can neither see nor set this tenant's keys
+    AdminApiIT.assertProblem(otherAdmin.get("/api/v1/tenants/" + own + "/provider-keys"), 404);
+    AdminApiIT.assertProblem(putKey(otherAdmin, own, providerId, "sk-x"), 404);
+    // bad input: an unknown provider, an empty key
+    AdminApiIT.assertProblem(
+        putKey(ownAdmin, own, java.util.UUID.randomUUID().toString(), "k"), 404);
+    AdminApiIT.assertProblem(putKey(ownAdmin, own, providerId, ""), 400);
+
+    String ask =
+        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    Api ownDev = operator.as(operator.createKey(own, "inference")[1]);
+    Api otherDev = operator.as(operator.createKey(other, "inference")[1]);
+    assertThat(ownDev.post("/v1/chat/completions", ask).status()).isEqualTo(200);
+    assertThat(otherDev.post("/v1/chat/completions", ask).status()).isEqualTo(200);
+    upstream.verify(
+        1,
+        postRequestedFor(urlEqualTo("/byok/v1/chat/completions"))
+            .withHeader("Authorization", equalTo("Bearer " + secret)));
+    upstream.verify(
+        1,
+        postRequestedFor(urlEqualTo("/byok/v1/chat/completions"))
+            .withHeader("Authorization", equalTo("Bearer sk-platform")));
+
+    // removed: the tenant is back on the platform's credential (within the 1 s key cache)
+    assertThat(ownAdmin.delete("/api/v1/tenants/" + own + "/provider-keys/" + providerId).status())
+        .isEqualTo(204);
+    AdminApiIT.assertProblem(
+        ownAdmin.delete("/api/v1/tenants/" + own + "/provider-keys/" + providerId), 404);
+    long deadline = System.currentTimeMillis() + 10_000;
+    int platformCalls = 1;
+    while (System.currentTimeMillis() < deadline) {
+      assertThat(ownDev.post("/v1/chat/completions", ask).status()).isEqualTo(200);
+      platformCalls =
+          upstream
+              .findAll(
+                  postRequestedFor(urlEqualTo("/byok/v1/chat/completions"))
+                      .withHeader("Authorization", equalTo("Bearer sk-platform")))
+              .size();
+      if (platformCalls > 1) {
+        break;
+      }
+    }
+    assertThat(platformCalls).as("the tenant's calls use the platform key again").isGreaterThan(1);
+  }
+
   @Test
   void an_upstream_failure_is_an_openai_shaped_error_not_a_500() {
     upstream.stubFor(

@@ -26,6 +26,14 @@ class IsolationIT {
   static String tenantB;
   static String dedicated;
   static String dedicatedDb;
+  static String providerId;
+
+  @org.junit.jupiter.api.AfterAll
+  static void removeProvider() {
+    if (providerId != null) {
+      operator.delete("/api/v1/providers/" + providerId);
+    }
+  }
 
   @BeforeAll
   static void seed() {
@@ -35,6 +43,15 @@ class IsolationIT {
     tenantB = operator.createTenant("STANDARD");
     dedicated = operator.createTenant("PROFESSIONAL");
     dedicatedDb = "tessera_t_" + dedicated.replace("-", "");
+    // a provider no model uses, so every tenant can bring its own key for it
+    Api.Reply provider =
+        operator.post(
+            "/api/v1/providers",
+            "{\"name\":\"isolation-"
+                + UUID.randomUUID()
+                + "\",\"kind\":\"openai\",\"baseUrl\":\"http://127.0.0.1:9/v1\"}");
+    assertThat(provider.status()).as(provider.toString()).isEqualTo(201);
+    providerId = provider.json().getString("id");
     for (String t : List.of(tenantA, tenantB, dedicated)) {
       Api key = operator.as(operator.createKey(t, "admin")[1]);
       assertThat(operator.createUser(t, "someone-" + UUID.randomUUID() + "@example.com").status())
@@ -49,6 +66,15 @@ class IsolationIT {
                           .header("Content-Type", "application/json")
                           .PUT(
                               java.net.http.HttpRequest.BodyPublishers.ofString("{\"maxTier\":2}")))
+                  .status())
+          .isEqualTo(200);
+      assertThat(
+              key.send(
+                      key.request("/api/v1/tenants/" + t + "/provider-keys/" + providerId)
+                          .header("Content-Type", "application/json")
+                          .PUT(
+                              java.net.http.HttpRequest.BodyPublishers.ofString(
+                                  "{\"apiKey\":\"sk-own-" + t + "\"}")))
                   .status())
           .isEqualTo(200);
       assertThat(
@@ -86,7 +112,12 @@ class IsolationIT {
         List<String> owned = tenantTables(c);
         assertThat(owned)
             .contains(
-                "users", "api_keys", "tenant_residency", "idempotency_keys", "routing_policies");
+                "users",
+                "api_keys",
+                "tenant_residency",
+                "idempotency_keys",
+                "routing_policies",
+                "provider_keys");
         try (Statement s = c.createStatement();
             ResultSet rs =
                 s.executeQuery(

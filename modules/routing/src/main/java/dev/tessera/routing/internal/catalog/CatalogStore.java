@@ -49,6 +49,7 @@ public class CatalogStore implements CatalogAdmin {
   /** A deployable model: the model row joined with its provider, credential decrypted. */
   public record Deployable(
       ModelView model,
+      UUID providerId,
       String providerName,
       String providerKind,
       URI baseUrl,
@@ -79,6 +80,7 @@ public class CatalogStore implements CatalogAdmin {
               out.add(
                   new Deployable(
                       model(rs),
+                      (UUID) rs.getObject("provider_id"),
                       rs.getString("p_name"),
                       rs.getString("p_kind"),
                       URI.create(rs.getString("base_url")),
@@ -161,7 +163,7 @@ public class CatalogStore implements CatalogAdmin {
         });
   }
 
-  private ProviderView provider(UUID id) {
+  ProviderView provider(UUID id) {
     return data.inPlatform(
         c -> {
           try (PreparedStatement ps =

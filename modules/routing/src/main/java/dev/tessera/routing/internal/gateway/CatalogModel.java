@@ -2,10 +2,12 @@ package dev.tessera.routing.internal.gateway;
 
 import dev.tessera.routing.spi.ProviderEndpoint;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * One model a tenant can be routed to: its catalog name, what it does, its tier (0 cheapest), price
- * per million tokens (micro-credits), and the provider deployment that serves it.
+ * per million tokens (micro-credits), and the provider deployment that serves it ({@code
+ * credentialScope} null: with the platform's credential).
  */
 record CatalogModel(
     String name,
@@ -18,7 +20,35 @@ record CatalogModel(
     String providerKind,
     ProviderEndpoint endpoint,
     int weight,
-    String region) {
+    String region,
+    UUID providerId,
+    String credentialScope) {
+
+  /**
+   * This deployment called with a tenant's own credential: a deployment of its own, so the tenant's
+   * failures (a revoked key, its own rate limit) never open the breaker everyone else shares.
+   */
+  CatalogModel withTenantKey(String tenant, String apiKey) {
+    return new CatalogModel(
+        name,
+        kind,
+        tier,
+        inputPricePerMillion,
+        outputPricePerMillion,
+        contextWindow,
+        capabilities,
+        providerKind,
+        new ProviderEndpoint(
+            endpoint.baseUrl(),
+            apiKey,
+            endpoint.headers(),
+            endpoint.queryParameters(),
+            endpoint.upstreamModel()),
+        weight,
+        region,
+        providerId,
+        "tenant:" + tenant);
+  }
 
   /** What a model is for. */
   enum Kind {

@@ -21,6 +21,7 @@ import dev.tessera.routing.api.RoutingPolicy;
 import dev.tessera.routing.api.StreamHandle;
 import dev.tessera.routing.api.UnknownModelException;
 import dev.tessera.routing.api.Usage;
+import dev.tessera.routing.internal.catalog.TenantProviderKeys;
 import dev.tessera.routing.internal.resilience.Deployment;
 import dev.tessera.routing.internal.resilience.FallbackConsent;
 import dev.tessera.routing.internal.resilience.HealthScore;
@@ -40,6 +41,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +49,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -68,6 +71,7 @@ public class DefaultGateway implements Gateway {
   @Inject ModelCatalog catalog;
   @Inject ResponseCache cache;
   @Inject SemanticCache semanticCache;
+  @Inject TenantProviderKeys providerKeys;
   @Inject Resilience resilience;
   @Inject RoutingPolicies policies;
   @Inject @Any Instance<ProviderAdapter> adapters;
@@ -104,9 +108,14 @@ public class DefaultGateway implements Gateway {
     }
     Function<CatalogModel, HealthScore> health =
         m -> resilience.health().scoreOf(deployment(m).id());
+    UnaryOperator<CatalogModel> credentials = ownKeys(call);
     List<CatalogModel> candidates =
         HealthOrder.withinLatency(
-            HealthOrder.order(router.candidatesFor(primary, needs, entitlement, demand), health),
+            HealthOrder.order(
+                router.candidatesFor(primary, needs, entitlement, demand).stream()
+                    .map(credentials)
+                    .toList(),
+                health),
             health,
             policy.maxLatencyMs());
     primary = candidates.get(0);
@@ -119,6 +128,22 @@ public class DefaultGateway implements Gateway {
       }
     }
     return new Plan(primary, deployments, byId, route, consent(call, policy), policy);
+  }
+
+  /**
+   * Puts the tenant's own provider keys (bring your own key) on the deployments of those providers;
+   * every other deployment keeps the platform's credential.
+   */
+  private UnaryOperator<CatalogModel> ownKeys(GatewayCall call) {
+    Map<UUID, String> own = providerKeys.keysFor(call.tenant());
+    if (own.isEmpty()) {
+      return UnaryOperator.identity();
+    }
+    String tenant = call.tenant().toString();
+    return m -> {
+      String key = m.providerId() == null ? null : own.get(m.providerId());
+      return key == null ? m : m.withTenantKey(tenant, key);
+    };
   }
 
   /** The tiers and regions a tenant may use: its policy, else its tenant tier's default. */
@@ -263,7 +288,9 @@ public class DefaultGateway implements Gateway {
   @Override
   public EmbeddingResult embed(GatewayCall call, EmbeddingRequest request) {
     CatalogModel model =
-        router.embedding(request.model(), entitlement(call, policies.get(call.tenant())));
+        ownKeys(call)
+            .apply(
+                router.embedding(request.model(), entitlement(call, policies.get(call.tenant()))));
     // per input: reuse this tenant's cached vectors, embed only what is new
     List<String> inputs = request.input();
     float[][] vectors = new float[inputs.size()][];
@@ -327,7 +354,12 @@ public class DefaultGateway implements Gateway {
   /** A catalog entry as the failure-handling layer sees it: one deployment, with its breaker. */
   static Deployment deployment(CatalogModel m) {
     return new Deployment(
-        m.name() + "@" + m.endpoint().baseUrl() + "#" + m.endpoint().upstreamModel(),
+        m.name()
+            + "@"
+            + m.endpoint().baseUrl()
+            + "#"
+            + m.endpoint().upstreamModel()
+            + (m.credentialScope() == null ? "" : "~" + m.credentialScope()),
         m.name(),
         m.providerKind(),
         ModelTier.values()[m.tier()],

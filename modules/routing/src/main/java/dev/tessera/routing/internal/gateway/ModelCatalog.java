@@ -39,7 +39,9 @@ class ModelCatalog {
               "local",
               local(LOCAL_CHAT),
               100,
-              "local"),
+              "local",
+              null,
+              null),
           new CatalogModel(
               LOCAL_EMBEDDING,
               CatalogModel.Kind.EMBEDDING,
@@ -51,7 +53,9 @@ class ModelCatalog {
               "local",
               local(LOCAL_EMBEDDING),
               100,
-              "local"));
+              "local",
+              null,
+              null));
 
   @Inject CatalogStore store;
 
@@ -103,7 +107,9 @@ class ModelCatalog {
               new ProviderEndpoint(
                   d.baseUrl(), d.apiKey(), d.headers(), d.queryParameters(), m.upstreamName()),
               m.weight(),
-              d.region()));
+              d.region(),
+              d.providerId(),
+              null));
     }
     snapshot = new Snapshot(List.copyOf(models), version, System.nanoTime());
     return snapshot.models();

@@ -30,7 +30,9 @@ class DemandAndPickTest {
         "openai",
         ProviderEndpoint.of("http://p/v1", "k"),
         100,
-        "us");
+        "us",
+        null,
+        null);
   }
 
   @Test

@@ -23,7 +23,9 @@ class HealthOrderTest {
         "openai",
         ProviderEndpoint.of("http://" + provider + "/v1", "k"),
         100,
-        "us");
+        "us",
+        null,
+        null);
   }
 
   static HealthScore score(int calls, int failures) {
