@@ -259,9 +259,9 @@ TS_PORT=$(free_port)
 mkdir -p "$RUN/tessera-data" "$RUN/tmp"
 say "starting Tessera on 127.0.0.1:$TS_PORT"
 (cd "$RUN" && TESSERA_DATA_DIR="$RUN/tessera-data" TESSERA_PORT="$TS_PORT" TESSERA_ADMIN_TOKEN=bench-token \
-  exec java -Xmx1g -Djava.io.tmpdir="$RUN/tmp" -Dhazelcast.socket.bind.any=false \
+  exec java -Xmx1g -Djava.io.tmpdir="$RUN/tmp" -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
   -jar "$RUN/payara-micro.jar" --deploy "$RUN/tessera.war" --contextroot / --port "$TS_PORT" \
-  --nocluster --interfaces 127.0.0.1 --nohostaware >"$RUN/tessera.log" 2>&1) &
+  --nocluster --interfaces 127.0.0.1 --nohostaware --disablephonehome >"$RUN/tessera.log" 2>&1) &
 TS_PID=$!
 PIDS+=("$TS_PID")
 TS="http://127.0.0.1:$TS_PORT"

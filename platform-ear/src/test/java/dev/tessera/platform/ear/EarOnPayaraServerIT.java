@@ -86,6 +86,7 @@ class EarOnPayaraServerIT {
     options.add("-Djava.io.tmpdir=" + work.resolve("tmp"));
     // Hazelcast: listen on the configured interface (127.0.0.1) only, not on 0.0.0.0.
     options.add("-Dhazelcast.socket.bind.any=false");
+    options.add("-Dhazelcast.phone.home.enabled=false");
     for (String extra : System.getProperty("tessera.it.jvm-options", "").split("\\|")) {
       if (!extra.isBlank()) {
         options.add(extra.trim());
@@ -184,6 +185,8 @@ class EarOnPayaraServerIT {
             asadminRemoteQuietly("delete-jvm-options", "-Xmx512m");
             asadminRemote(
                 ASADMIN_TIMEOUT, "create-jvm-options", joinJvmOptions(domainJvmOptions()));
+            // Payara's phone-home would report usage off the machine.
+            asadminRemoteQuietly("disable-phone-home");
             // The lazily started JMS broker would listen on 0.0.0.0; the app uses no JMS.
             asadminRemote(
                 ASADMIN_TIMEOUT, "set", "configs.config.server-config.jms-service.type=DISABLED");

@@ -79,6 +79,15 @@ class LauncherIT {
     assertThat(p.exitValue()).as(Files.readString(log)).isZero();
     Path bundle = ROOT.resolve("target/tessera-micro.jar");
     assertThat(bundle).exists();
+    // run as `java -jar` with no flags, the jar itself keeps the grid on its interface and quiet
+    try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(bundle.toFile())) {
+      java.util.Properties baked = new java.util.Properties();
+      baked.load(jar.getInputStream(jar.getEntry("MICRO-INF/deploy/payaramicro.properties")));
+      assertThat(baked)
+          .containsEntry("hazelcast.socket.bind.any", "false")
+          .containsEntry("hazelcast.phone.home.enabled", "false")
+          .containsEntry("payaramicro.disablePhoneHome", "true");
+    }
 
     Path data = Settings.WORK.resolve("bundle-data").toAbsolutePath();
     deleteRecursively(data);
@@ -90,11 +99,13 @@ class LauncherIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + data.resolve("tmp"),
                 "-Dhazelcast.socket.bind.any=false",
+                "-Dhazelcast.phone.home.enabled=false",
                 "-jar",
                 bundle.toString(),
                 "--port",
                 Integer.toString(port),
                 "--nocluster",
+                "--disablephonehome",
                 "--interfaces",
                 "127.0.0.1")
             .redirectErrorStream(true)

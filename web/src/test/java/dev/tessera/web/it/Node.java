@@ -51,6 +51,8 @@ final class Node implements AutoCloseable {
     cmd.add("-Xmx768m");
     cmd.add("-Djava.io.tmpdir=" + dir.resolve("tmp"));
     cmd.add("-Dhazelcast.socket.bind.any=false");
+    cmd.add(
+        "-Dhazelcast.phone.home.enabled=false"); // Hazelcast would post telemetry off the machine
     cmd.add("-jar");
     cmd.add(Settings.MICRO.toString());
     cmd.add("--deploy");
@@ -62,6 +64,7 @@ final class Node implements AutoCloseable {
     cmd.add("--interfaces");
     cmd.add("127.0.0.1");
     cmd.add("--nohostaware");
+    cmd.add("--disablephonehome");
     if (peers.isEmpty()) {
       cmd.add("--nocluster");
     } else {
