@@ -21,7 +21,9 @@ import org.eclipse.microprofile.openapi.annotations.info.Info;
         @Info(
             title = "Tessera admin API",
             version = "v1",
-            description = "Tenants, tiers, API keys and users. Errors are RFC 9457 problem+json."))
+            description =
+                "Tenants, tiers, API keys, users, the model catalog, credits, budgets and usage."
+                    + " Errors are RFC 9457 problem+json."))
 public class AdminApi extends Application {
   @Override
   public Set<Class<?>> getClasses() {
@@ -32,6 +34,10 @@ public class AdminApi extends Application {
         CatalogResource.class,
         RoutingPolicyResource.class,
         ProviderKeysResource.class,
+        CreditsResource.class,
+        BudgetsResource.class,
+        UsageResource.class,
+        BillingOperationsResource.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

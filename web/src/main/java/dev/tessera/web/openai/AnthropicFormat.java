@@ -202,6 +202,7 @@ final class AnthropicFormat {
         switch (status) {
           case 400, 413 -> "invalid_request_error";
           case 401 -> "authentication_error";
+          case 402 -> "billing_error";
           case 403 -> "permission_error";
           case 404 -> "not_found_error";
           case 429 -> "rate_limit_error";

@@ -62,7 +62,25 @@ public class Inference {
         key.keyId(),
         requestId,
         Deadline.after(Duration.parse(interactiveDeadline)),
-        fallback());
+        fallback(),
+        tag());
+  }
+
+  /**
+   * The caller's workflow tag, {@code x-tessera-tag}: budgets and usage reports group by it. Up to
+   * 100 letters, digits and {@code .-_:/}.
+   */
+  private String tag() {
+    String header = http.getHeader("x-tessera-tag");
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    String tag = header.strip();
+    if (tag.length() > 100 || !tag.matches("[A-Za-z0-9._:/-]+")) {
+      throw dev.tessera.tenancy.api.InvalidInputException.field(
+          "x-tessera-tag", "up to 100 letters, digits and . _ : / -");
+    }
+    return tag;
   }
 
   /**

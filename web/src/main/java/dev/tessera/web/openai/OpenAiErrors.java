@@ -113,6 +113,15 @@ public class OpenAiErrors implements ExceptionMapper<Throwable> {
           error(401, "invalid_request_error", e.getMessage(), null, "invalid_api_key")
               .header("WWW-Authenticate", "Bearer realm=\"tessera\"")
               .build();
+      case 402 ->
+          // credits or a hard budget: the request was refused before any provider was called
+          error(
+                  402,
+                  "insufficient_quota",
+                  e.getMessage(),
+                  null,
+                  e.type().equals("budget-exceeded") ? "budget_exceeded" : "insufficient_quota")
+              .build();
       case 403 ->
           error(403, "invalid_request_error", e.getMessage(), null, "insufficient_permissions")
               .build();

@@ -86,6 +86,14 @@ class CatalogIT {
     assertThat(added.status()).as(added.toString()).isEqualTo(201);
 
     String tenant = operator.createTenant("STANDARD");
+    // a priced model: the tenant needs credits for the call's worst case
+    assertThat(
+            operator
+                .post(
+                    "/api/v1/tenants/" + tenant + "/credits",
+                    "{\"type\":\"GRANT\",\"amount\":10000000,\"reason\":\"test\"}")
+                .status())
+        .isEqualTo(201);
     Api dev = operator.as(operator.createKey(tenant, "inference")[1]);
     Reply r =
         dev.post(

@@ -27,11 +27,17 @@ class IsolationIT {
   static String dedicated;
   static String dedicatedDb;
   static String providerId;
+  static com.github.tomakehurst.wiremock.WireMockServer upstream;
+  static LedgerFixture ledger;
 
   @org.junit.jupiter.api.AfterAll
   static void removeProvider() {
     if (providerId != null) {
       operator.delete("/api/v1/providers/" + providerId);
+    }
+    if (ledger != null) {
+      ledger.removeModels();
+      upstream.stop();
     }
   }
 
@@ -52,6 +58,21 @@ class IsolationIT {
                 + "\",\"kind\":\"openai\",\"baseUrl\":\"http://127.0.0.1:9/v1\"}");
     assertThat(provider.status()).as(provider.toString()).isEqualTo(201);
     providerId = provider.json().getString("id");
+    // a priced model, so every tenant has credits, holds, budgets and their alerts
+    upstream =
+        new com.github.tomakehurst.wiremock.WireMockServer(
+            com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
+                .bindAddress("127.0.0.1")
+                .dynamicPort());
+    upstream.start();
+    ledger = new LedgerFixture(platform, upstream);
+    String priced =
+        ledger.pricedModel(
+            "isolation-" + LedgerFixture.unique(),
+            1,
+            1_000_000,
+            1_000_000,
+            LedgerFixture.completion(5, 5));
     for (String t : List.of(tenantA, tenantB, dedicated)) {
       Api key = operator.as(operator.createKey(t, "admin")[1]);
       assertThat(operator.createUser(t, "someone-" + UUID.randomUUID() + "@example.com").status())
@@ -87,6 +108,29 @@ class IsolationIT {
                                   "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")))
                   .status())
           .isEqualTo(200);
+      assertThat(ledger.grant(t, 1_000, null).status()).isEqualTo(201);
+      assertThat(
+              key.post(
+                      "/api/v1/tenants/" + t + "/budgets",
+                      "{\"period\":\"DAILY\",\"limit\":1,\"enforcement\":\"SOFT\","
+                          + "\"alertThresholds\":[50]}")
+                  .status())
+          .isEqualTo(201);
+      assertThat(key.post("/v1/chat/completions", LedgerFixture.ask(priced, 5)).status())
+          .isEqualTo(200);
+      // a drifted projection, found and repaired: the reconciliation trail holds a row too
+      try (Connection su =
+          platform.superuser(t.equals(dedicated) ? dedicatedDb : Platform.DATABASE)) {
+        LedgerFixture.execute(
+            su,
+            "UPDATE public.credit_accounts SET balance = balance + 1 WHERE tenant_id = '"
+                + t
+                + "'");
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      assertThat(operator.post("/api/v1/tenants/" + t + "/credits/reconcile", "").status())
+          .isEqualTo(200);
     }
   }
 
@@ -117,7 +161,14 @@ class IsolationIT {
                 "tenant_residency",
                 "idempotency_keys",
                 "routing_policies",
-                "provider_keys");
+                "provider_keys",
+                "credit_accounts",
+                "credit_events",
+                "credit_reservations",
+                "budgets",
+                "budget_windows",
+                "budget_alerts",
+                "billing_reconciliations");
         try (Statement s = c.createStatement();
             ResultSet rs =
                 s.executeQuery(
@@ -253,20 +304,32 @@ class IsolationIT {
               assertThat(rs.getString(1)).as(table + " row visible to " + other).isEqualTo(other);
             }
           }
-          assertThat(
-                  s.executeUpdate(
-                      "UPDATE public."
-                          + table
-                          + " SET tenant_id = tenant_id WHERE tenant_id = '"
-                          + owner
-                          + "'"))
-              .as("UPDATE of another tenant's rows in " + table)
-              .isZero();
-          assertThat(
-                  s.executeUpdate(
-                      "DELETE FROM public." + table + " WHERE tenant_id = '" + owner + "'"))
-              .as("DELETE of another tenant's rows in " + table)
-              .isZero();
+          if (appendOnly(app, table)) {
+            // the ledger: no UPDATE or DELETE at all, not even of the tenant's own rows
+            app.rollback();
+            assertThatThrownBy(
+                    () ->
+                        s.executeUpdate(
+                            "DELETE FROM public." + table + " WHERE tenant_id = '" + owner + "'"))
+                .hasMessageContaining("permission denied");
+            app.rollback();
+            pin(app, other);
+          } else {
+            assertThat(
+                    s.executeUpdate(
+                        "UPDATE public."
+                            + table
+                            + " SET tenant_id = tenant_id WHERE tenant_id = '"
+                            + owner
+                            + "'"))
+                .as("UPDATE of another tenant's rows in " + table)
+                .isZero();
+            assertThat(
+                    s.executeUpdate(
+                        "DELETE FROM public." + table + " WHERE tenant_id = '" + owner + "'"))
+                .as("DELETE of another tenant's rows in " + table)
+                .isZero();
+          }
         }
         assertThatThrownBy(() -> insertJson(app, table, ownerRow))
             .as("INSERT into " + table + " with another tenant's id")
@@ -298,6 +361,18 @@ class IsolationIT {
       app.commit();
       app.setAutoCommit(true);
       assertThat(count(app, "users")).as("after commit, on the same connection").isZero();
+    }
+  }
+
+  static boolean appendOnly(Connection app, String table) throws SQLException {
+    try (PreparedStatement ps =
+        app.prepareStatement(
+            "SELECT NOT has_table_privilege(current_user, ('public.' || ?)::regclass, 'DELETE')")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
     }
   }
 

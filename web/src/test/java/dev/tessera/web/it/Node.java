@@ -174,6 +174,14 @@ final class Node implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** kill -9: the process dies mid-work, with no shutdown hook and no clean-up. */
+  void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   @Override
   public void close() {
     if (process == null) {

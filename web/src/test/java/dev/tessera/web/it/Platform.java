@@ -70,14 +70,22 @@ final class Platform {
     env.put("TESSERA_DB_POOL_SIZE", "4");
     env.put("TESSERA_TENANTS_PURGE_GRACE", "PT2S");
     env.put("TESSERA_TENANTS_PURGE_INTERVAL", "PT2S");
+    env.put("TESSERA_BILLING_REAPER_INTERVAL", "PT1S");
     return env;
   }
 
   /** Starts node B in A's cluster (once) and waits until both see a grid of two. */
   synchronized Node nodeB() throws Exception {
+    return nodeB(Map.of());
+  }
+
+  /** Node B with settings of its own on top of the platform's (only when it is not running). */
+  synchronized Node nodeB(Map<String, String> extraEnv) throws Exception {
     if (b == null) {
       b = new Node("node-b", Settings.WORK);
-      b.start(env(), List.of(a.clusterPort, b.clusterPort));
+      Map<String, String> env = env();
+      env.putAll(extraEnv);
+      b.start(env, List.of(a.clusterPort, b.clusterPort));
       b.awaitReady(Duration.ofMinutes(4));
     }
     return b;

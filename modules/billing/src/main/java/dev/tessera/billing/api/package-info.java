@@ -1,5 +1,5 @@
 /**
- * Public face of billing: reservations, settlements and balances in integer micro-credits. The
- * event-sourced ledger arrives with the credits-ledger issue.
+ * Public face of billing: the credit ledger (holds, settlements, movements, balances, events,
+ * reconciliation), pricing, budgets and usage reports, all in integer micro-credits.
  */
 package dev.tessera.billing.api;

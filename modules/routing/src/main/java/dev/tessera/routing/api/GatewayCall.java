@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * Who is calling the gateway, for which request, until when, and what fallback they consent to
- * ({@code null}: the platform default).
+ * ({@code null}: the platform default). {@code tag} names the caller's workflow for budgets and
+ * usage reports ({@code null}: none).
  */
 public record GatewayCall(
     TenantId tenant,
@@ -14,4 +15,17 @@ public record GatewayCall(
     UUID keyId,
     String requestId,
     Deadline deadline,
-    Fallback fallback) {}
+    Fallback fallback,
+    String tag) {
+
+  /** A call with no workflow tag. */
+  public GatewayCall(
+      TenantId tenant,
+      Tier tier,
+      UUID keyId,
+      String requestId,
+      Deadline deadline,
+      Fallback fallback) {
+    this(tenant, tier, keyId, requestId, deadline, fallback, null);
+  }
+}

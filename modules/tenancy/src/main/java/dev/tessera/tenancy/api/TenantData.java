@@ -15,4 +15,18 @@ public interface TenantData {
   }
 
   <T> T inTenant(TenantId tenant, Work<T> work);
+
+  /**
+   * Runs read-only work (reports, exports) pinned to one tenant on the analytics data source: the
+   * read replica when {@code TESSERA_DB_REPLICA_URL} is set, else the primary, read-only either
+   * way.
+   */
+  <T> T readOnly(TenantId tenant, Work<T> work);
+
+  /**
+   * Runs {@code work} once in every database that holds tenants (the shared one and each dedicated
+   * one), in a transaction with no tenant pinned: row-level security shows no tenant's rows, so the
+   * work can only call functions made for platform-wide scans (e.g. which tenants have work due).
+   */
+  <T> java.util.List<T> inEveryDatabase(Work<T> work);
 }

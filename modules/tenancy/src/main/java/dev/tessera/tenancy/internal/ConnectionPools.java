@@ -2,6 +2,7 @@ package dev.tessera.tenancy.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -17,6 +18,8 @@ final class ConnectionPools implements AutoCloseable {
   private final int sharedSize;
   private final int tenantSize;
   private final Map<String, HikariDataSource> pools = new ConcurrentHashMap<>();
+  private final Map<String, HikariDataSource> replicas = new ConcurrentHashMap<>();
+  private volatile String replicaUrl;
 
   ConnectionPools(DatabaseServer server, String appPassword, int sharedSize, int tenantSize) {
     this.server = server;
@@ -33,12 +36,43 @@ final class ConnectionPools implements AutoCloseable {
     return pools.computeIfAbsent(database, this::open);
   }
 
+  /**
+   * Analytics reads go to this replica ({@code jdbc:postgresql://host:port/db}); a tenant with a
+   * database of its own is read from the database of the same name on that server.
+   */
+  void useReplica(String url) {
+    this.replicaUrl = url;
+  }
+
+  /** The pool analytics read {@code database} through: the replica's when one is set. */
+  DataSource forAnalytics(String database) {
+    String replica = replicaUrl;
+    if (replica == null) {
+      return forDatabase(database);
+    }
+    return replicas.computeIfAbsent(
+        database,
+        d -> {
+          String url =
+              d.equals(server.sharedDatabase())
+                  ? replica
+                  : replica.substring(0, replica.lastIndexOf('/') + 1) + d;
+          HikariDataSource ds = open(d, url, "tessera-replica-");
+          ds.setReadOnly(true);
+          return ds;
+        });
+  }
+
   private HikariDataSource open(String database) {
+    return open(database, server.jdbcUrl(database), "tessera-");
+  }
+
+  private HikariDataSource open(String database, String url, String poolPrefix) {
     boolean shared = database.equals(server.sharedDatabase());
     HikariConfig config = new HikariConfig();
-    config.setPoolName("tessera-" + database);
+    config.setPoolName(poolPrefix + database);
     PGSimpleDataSource pg = new PGSimpleDataSource();
-    pg.setURL(server.jdbcUrl(database));
+    pg.setURL(url);
     pg.setUser(DatabaseServer.APP_ROLE);
     pg.setPassword(appPassword);
     // a data source, not a URL: DriverManager does not see drivers inside the WAR
@@ -53,9 +87,11 @@ final class ConnectionPools implements AutoCloseable {
 
   /** Closes a dedicated database's pool, e.g. before that database is dropped. */
   void closeDatabase(String database) {
-    HikariDataSource ds = pools.remove(database);
-    if (ds != null) {
-      ds.close();
+    for (Map<String, HikariDataSource> m : List.of(pools, replicas)) {
+      HikariDataSource ds = m.remove(database);
+      if (ds != null) {
+        ds.close();
+      }
     }
   }
 
@@ -63,5 +99,7 @@ final class ConnectionPools implements AutoCloseable {
   public void close() {
     pools.values().forEach(HikariDataSource::close);
     pools.clear();
+    replicas.values().forEach(HikariDataSource::close);
+    replicas.clear();
   }
 }

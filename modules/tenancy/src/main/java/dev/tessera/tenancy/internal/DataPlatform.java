@@ -64,6 +64,7 @@ public class DataPlatform implements PlatformStatus {
       }
       pools =
           new ConnectionPools(server, appPassword, settings.poolSize(), settings.tenantPoolSize());
+      settings.replicaUrl().ifPresent(pools::useReplica);
       store = new EntityStore(pools);
       migrated = true;
       failure = null;

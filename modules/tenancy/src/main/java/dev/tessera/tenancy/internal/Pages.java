@@ -1,5 +1,6 @@
 package dev.tessera.tenancy.internal;
 
+import dev.tessera.tenancy.api.Cursors;
 import dev.tessera.tenancy.api.Page;
 import dev.tessera.tenancy.api.PageRequest;
 import java.time.Instant;

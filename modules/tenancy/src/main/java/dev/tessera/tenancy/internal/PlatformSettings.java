@@ -21,6 +21,11 @@ public class PlatformSettings {
   @ConfigProperty(name = "tessera.db.url")
   Optional<String> dbUrl;
 
+  /** A read replica for analytics (usage reports); unset: analytics read the primary. */
+  @Inject
+  @ConfigProperty(name = "tessera.db.replica-url")
+  Optional<String> replicaUrl;
+
   @Inject
   @ConfigProperty(name = "tessera.db.user", defaultValue = "postgres")
   String dbUser;
@@ -144,5 +149,9 @@ public class PlatformSettings {
   public dev.tessera.tenancy.api.TenantLimits defaultLimits() {
     return new dev.tessera.tenancy.api.TenantLimits(
         defaultRpm, defaultTpm, defaultConcurrency, defaultKeyRpm, defaultKeyTpm);
+  }
+
+  Optional<String> replicaUrl() {
+    return replicaUrl.filter(u -> !u.isBlank());
   }
 }

@@ -123,11 +123,35 @@ final class TenantTables {
     }
   }
 
-  /** Deletes every row of the pinned tenant, children first. */
+  /**
+   * Deletes every row of the pinned tenant, children first. Append-only tables (the credit ledger),
+   * which the application may not delete from, are purged through {@code
+   * tessera_meta.purge_tenant_rows}, which only works while this transaction holds the tenant's
+   * lock exclusively, as a move or a purge does.
+   */
   static void deleteAll(Connection c, List<String> ordered) throws SQLException {
-    try (Statement s = c.createStatement()) {
+    try (Statement s = c.createStatement();
+        PreparedStatement appendOnly =
+            c.prepareStatement("SELECT tessera_meta.purge_tenant_rows(?::regclass)")) {
       for (int i = ordered.size() - 1; i >= 0; i--) {
-        s.executeUpdate("DELETE FROM public." + DatabaseServer.identifier(ordered.get(i)));
+        String table = "public." + DatabaseServer.identifier(ordered.get(i));
+        if (mayDelete(c, table)) {
+          s.executeUpdate("DELETE FROM " + table);
+        } else {
+          appendOnly.setString(1, table);
+          appendOnly.executeQuery().close();
+        }
+      }
+    }
+  }
+
+  private static boolean mayDelete(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT has_table_privilege(current_user, ?::regclass, 'DELETE')")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
       }
     }
   }

@@ -34,6 +34,79 @@ public class TenantTransactions implements TenantData {
     return inSession(tenant, session -> session.doReturningWork(work::run));
   }
 
+  @Override
+  public <T> T readOnly(TenantId tenant, Work<T> work) {
+    Placement p = placements.get(tenant);
+    if (p.status() == TenantStatus.PURGED) {
+      throw new NotFoundException("tenant", tenant);
+    }
+    try (Connection c = platform.pools().forAnalytics(placements.databaseOf(p)).getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        // a replica cannot take the tenant's advisory lock: pinning the tenant is enough to read
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT set_config('app.tenant_id', ?, true), "
+                    + "set_config('transaction_read_only', 'on', true)")) {
+          ps.setString(1, tenant.value().toString());
+          ps.executeQuery().close();
+        }
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("TENANCY-0060 analytics read failed", e);
+    }
+  }
+
+  @Override
+  public <T> java.util.List<T> inEveryDatabase(Work<T> work) {
+    java.util.List<String> databases = new java.util.ArrayList<>();
+    String shared = platform.server().sharedDatabase();
+    databases.add(shared);
+    try (Connection c = platform.pools().shared().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT DISTINCT database_name FROM platform.tenants"
+                    + " WHERE database_name IS NOT NULL AND status <> 'PURGED'");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        databases.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("TENANCY-0061 cannot list the tenant databases", e);
+    }
+    java.util.List<T> results = new java.util.ArrayList<>();
+    for (String database : databases) {
+      try (Connection c = platform.pools().forDatabase(database).getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          results.add(work.run(c));
+          c.commit();
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      } catch (SQLException | RuntimeException e) {
+        // a database dropped by a move in the meantime: its tenants are elsewhere now
+        if (!databaseWentAway(e)) {
+          throw e instanceof RuntimeException r
+              ? r
+              : new IllegalStateException("TENANCY-0062 platform-wide scan failed", e);
+        }
+      }
+    }
+    return results;
+  }
+
   /** Runs JPA work in one transaction of the tenant's database, RLS pinned to the tenant. */
   <T> T inSession(TenantId tenant, Function<Session, T> work) {
     for (int attempt = 0; ; attempt++) {

@@ -1,5 +1,6 @@
 package dev.tessera.routing.internal.gateway;
 
+import dev.tessera.billing.api.Price;
 import dev.tessera.routing.spi.ProviderEndpoint;
 import java.util.Set;
 import java.util.UUID;
@@ -22,7 +23,45 @@ record CatalogModel(
     int weight,
     String region,
     UUID providerId,
-    String credentialScope) {
+    String credentialScope,
+    long cachedPricePerMillion) {
+
+  /** A model whose cached input costs as much as any input. */
+  CatalogModel(
+      String name,
+      Kind kind,
+      int tier,
+      long inputPricePerMillion,
+      long outputPricePerMillion,
+      int contextWindow,
+      Set<String> capabilities,
+      String providerKind,
+      ProviderEndpoint endpoint,
+      int weight,
+      String region,
+      UUID providerId,
+      String credentialScope) {
+    this(
+        name,
+        kind,
+        tier,
+        inputPricePerMillion,
+        outputPricePerMillion,
+        contextWindow,
+        capabilities,
+        providerKind,
+        endpoint,
+        weight,
+        region,
+        providerId,
+        credentialScope,
+        inputPricePerMillion);
+  }
+
+  /** Its list price, for billing. */
+  Price price() {
+    return new Price(inputPricePerMillion, outputPricePerMillion, cachedPricePerMillion);
+  }
 
   /**
    * This deployment called with a tenant's own credential: a deployment of its own, so the tenant's
@@ -47,7 +86,8 @@ record CatalogModel(
         weight,
         region,
         providerId,
-        "tenant:" + tenant);
+        "tenant:" + tenant,
+        cachedPricePerMillion);
   }
 
   /** What a model is for. */

@@ -22,6 +22,7 @@ import dev.tessera.routing.api.StreamHandle;
 import dev.tessera.routing.api.UnknownModelException;
 import dev.tessera.routing.api.Usage;
 import dev.tessera.routing.internal.catalog.TenantProviderKeys;
+import dev.tessera.routing.internal.local.TokenEstimate;
 import dev.tessera.routing.internal.resilience.Deployment;
 import dev.tessera.routing.internal.resilience.FallbackConsent;
 import dev.tessera.routing.internal.resilience.HealthScore;
@@ -73,6 +74,7 @@ public class DefaultGateway implements Gateway {
   @Inject SemanticCache semanticCache;
   @Inject TenantProviderKeys providerKeys;
   @Inject Resilience resilience;
+  @Inject Metering metering;
   @Inject RoutingPolicies policies;
   @Inject @Any Instance<ProviderAdapter> adapters;
 
@@ -87,7 +89,34 @@ public class DefaultGateway implements Gateway {
       Map<String, CatalogModel> byId,
       String route,
       FallbackConsent consent,
-      RoutingPolicy policy) {}
+      RoutingPolicy policy,
+      Demand demand) {
+
+    /** Free primaries (the built-in models) hold nothing: a fallback is charged at most their 0. */
+    boolean free() {
+      return primary.price().isFree();
+    }
+
+    /** The most output the call may produce: its max_tokens (per choice), else the model's room. */
+    long maxOutputTokens(ChatRequest request) {
+      int n = request.n() == null ? 1 : Math.max(1, request.n());
+      return request.maxTokens() != null
+          ? (long) request.maxTokens() * n
+          : Math.max(0, (long) primary.contextWindow() - demand.inputTokens()) * n;
+    }
+
+    /** The plan's model that a streamed chunk names, else the primary. */
+    CatalogModel named(String model) {
+      if (model != null) {
+        for (CatalogModel m : byId.values()) {
+          if (m.name().equals(model)) {
+            return m;
+          }
+        }
+      }
+      return primary;
+    }
+  }
 
   private Plan plan(GatewayCall call, ChatRequest request) {
     RoutingPolicy policy = policies.get(call.tenant());
@@ -127,7 +156,7 @@ public class DefaultGateway implements Gateway {
         deployments.add(d);
       }
     }
-    return new Plan(primary, deployments, byId, route, consent(call, policy), policy);
+    return new Plan(primary, deployments, byId, route, consent(call, policy), policy, demand);
   }
 
   /**
@@ -163,6 +192,7 @@ public class DefaultGateway implements Gateway {
       if (hit.isPresent()) {
         // a hit calls no provider: billing prices it by the cache policy
         ChatResponse cached = hit.get();
+        metering.chargeNow(call, primary, primary, cached.usage(), CacheStatus.HIT);
         return new GatewayResult(
             new ChatResponse(
                 "chatcmpl-" + call.requestId(), primary.name(), cached.choices(), cached.usage()),
@@ -181,6 +211,7 @@ public class DefaultGateway implements Gateway {
               call.tenant(), primary.name(), request, question, semantic, epochSecond());
       if (near.isPresent()) {
         ChatResponse cached = near.get();
+        metering.chargeNow(call, primary, primary, cached.usage(), CacheStatus.SEMANTIC);
         return new GatewayResult(
             new ChatResponse(
                 "chatcmpl-" + call.requestId(), primary.name(), cached.choices(), cached.usage()),
@@ -190,11 +221,29 @@ public class DefaultGateway implements Gateway {
             plan.route());
       }
     }
-    ResilientCall running =
-        resilience.caller().chat(plan.deployments(), request, call.deadline(), plan.consent());
-    Outcome outcome = await(running.outcome(), call, primary, running);
+    Metering.Meter meter =
+        plan.free()
+            ? null
+            : metering.hold(
+                call, primary, plan.demand().inputTokens(), plan.maxOutputTokens(request));
+    Outcome outcome;
+    try {
+      ResilientCall running =
+          resilience.caller().chat(plan.deployments(), request, call.deadline(), plan.consent());
+      outcome = await(running.outcome(), call, primary, running);
+    } catch (RuntimeException failed) {
+      if (meter != null) {
+        meter.release("the call failed: " + failed.getClass().getSimpleName());
+      }
+      throw failed;
+    }
     CatalogModel served = plan.byId().get(outcome.served().id());
     ChatResponse answer = outcome.response();
+    if (meter != null) {
+      meter.settle(served, answer.usage(), CacheStatus.MISS);
+    } else {
+      metering.chargeNow(call, primary, served, answer.usage(), CacheStatus.MISS);
+    }
     ChatResponse named =
         new ChatResponse(answer.id(), served.name(), answer.choices(), answer.usage());
     if (cacheable && served == primary) {
@@ -244,28 +293,46 @@ public class DefaultGateway implements Gateway {
   public StreamHandle chatStream(GatewayCall call, ChatRequest request, ChunkListener listener) {
     Plan plan = plan(call, request);
     CatalogModel primary = plan.primary();
-    ResilientCall running =
-        resilience.caller().stream(
-            plan.deployments(),
-            request,
-            call.deadline(),
-            plan.consent(),
-            new ChatStreamListener() {
-              @Override
-              public void onChunk(ChatChunk chunk) {
-                listener.onChunk(chunk);
-              }
+    Metering.Meter meter =
+        plan.free()
+            ? null
+            : metering.hold(
+                call, primary, plan.demand().inputTokens(), plan.maxOutputTokens(request));
+    StreamMeter produced = new StreamMeter(plan.demand().inputTokens());
+    Runnable settle = () -> settleStream(call, plan, meter, produced);
+    ResilientCall running;
+    try {
+      running =
+          resilience.caller().stream(
+              plan.deployments(),
+              request,
+              call.deadline(),
+              plan.consent(),
+              new ChatStreamListener() {
+                @Override
+                public void onChunk(ChatChunk chunk) {
+                  produced.observe(chunk);
+                  listener.onChunk(chunk);
+                }
 
-              @Override
-              public void onComplete() {
-                listener.onComplete();
-              }
+                @Override
+                public void onComplete() {
+                  settle.run();
+                  listener.onComplete();
+                }
 
-              @Override
-              public void onError(ProviderException failure) {
-                listener.onError(failure);
-              }
-            });
+                @Override
+                public void onError(ProviderException failure) {
+                  settle.run();
+                  listener.onError(failure);
+                }
+              });
+    } catch (RuntimeException failed) {
+      if (meter != null) {
+        meter.release("the call failed: " + failed.getClass().getSimpleName());
+      }
+      throw failed;
+    }
     return new StreamHandle() {
       @Override
       public String requestedModel() {
@@ -281,8 +348,33 @@ public class DefaultGateway implements Gateway {
       @Override
       public void cancel() {
         running.cancel();
+        settle.run(); // the client left: what was produced is charged, the rest released
       }
     };
+  }
+
+  /**
+   * Ends a stream's hold once: what was produced is charged (the final usage when the provider sent
+   * one, else an estimate from the streamed text), nothing produced releases it all.
+   */
+  private void settleStream(
+      GatewayCall call, Plan plan, Metering.Meter meter, StreamMeter produced) {
+    if (!produced.finish()) {
+      return;
+    }
+    try {
+      CatalogModel served = plan.named(produced.model());
+      if (meter == null) {
+        metering.chargeNow(call, plan.primary(), served, produced.usage(), CacheStatus.MISS);
+      } else if (produced.any()) {
+        meter.settle(served, produced.usage(), CacheStatus.MISS);
+      } else {
+        meter.release("the stream produced nothing");
+      }
+    } catch (RuntimeException e) {
+      // never break the client's stream over metering; an unsettled hold is released by the reaper
+      LOG.log(java.util.logging.Level.WARNING, "ROUTING-0602 stream settle failed", e);
+    }
   }
 
   @Override
@@ -309,9 +401,26 @@ public class DefaultGateway implements Gateway {
     if (!missing.isEmpty()) {
       EmbeddingRequest routed =
           new EmbeddingRequest(model.name(), missing, request.dimensions(), request.user());
-      EmbeddingResponse answer =
-          await(adapter(model).embed(model.endpoint(), routed, call.deadline()), call, model, null);
+      long inputTokens = missing.stream().mapToLong(TokenEstimate::of).sum();
+      Metering.Meter meter =
+          model.price().isFree() ? null : metering.hold(call, model, inputTokens, 0);
+      EmbeddingResponse answer;
+      try {
+        answer =
+            await(
+                adapter(model).embed(model.endpoint(), routed, call.deadline()), call, model, null);
+      } catch (RuntimeException failed) {
+        if (meter != null) {
+          meter.release("the call failed: " + failed.getClass().getSimpleName());
+        }
+        throw failed;
+      }
       usage = answer.usage();
+      if (meter != null) {
+        meter.settle(model, usage, CacheStatus.MISS);
+      } else {
+        metering.chargeNow(call, model, model, usage, CacheStatus.MISS);
+      }
       for (Embedding e : answer.data()) {
         int at = missingAt.get(e.index());
         vectors[at] = e.vector();
@@ -319,6 +428,9 @@ public class DefaultGateway implements Gateway {
           cache.putEmbedding(call.tenant(), model.name(), inputs.get(at), e.vector());
         }
       }
+    }
+    if (missing.isEmpty()) {
+      metering.chargeNow(call, model, model, Usage.NONE, CacheStatus.HIT);
     }
     List<Embedding> data = new ArrayList<>();
     for (int i = 0; i < vectors.length; i++) {

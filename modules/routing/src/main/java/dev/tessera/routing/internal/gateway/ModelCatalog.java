@@ -109,7 +109,8 @@ class ModelCatalog {
               m.weight(),
               d.region(),
               d.providerId(),
-              null));
+              null,
+              m.cachedPricePerMillion()));
     }
     snapshot = new Snapshot(List.copyOf(models), version, System.nanoTime());
     return snapshot.models();

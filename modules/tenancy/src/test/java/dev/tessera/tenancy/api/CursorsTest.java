@@ -1,10 +1,8 @@
-package dev.tessera.tenancy.internal;
+package dev.tessera.tenancy.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tessera.tenancy.api.InvalidInputException;
-import dev.tessera.tenancy.api.PageRequest;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

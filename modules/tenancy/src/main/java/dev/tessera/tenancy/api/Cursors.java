@@ -1,25 +1,25 @@
-package dev.tessera.tenancy.internal;
+package dev.tessera.tenancy.api;
 
-import dev.tessera.tenancy.api.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
 /** Opaque keyset cursors over (created_at, id), the order every list endpoint uses. */
-final class Cursors {
+public final class Cursors {
   private Cursors() {}
 
-  record Position(Instant createdAt, UUID id) {}
+  /** Where a page ends: the last row's creation time and id. */
+  public record Position(Instant createdAt, UUID id) {}
 
-  static String encode(Instant createdAt, UUID id) {
+  public static String encode(Instant createdAt, UUID id) {
     String raw = createdAt.getEpochSecond() + ":" + createdAt.getNano() + ":" + id;
     return Base64.getUrlEncoder()
         .withoutPadding()
         .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
-  static Position decode(String cursor) {
+  public static Position decode(String cursor) {
     try {
       String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
       String[] parts = raw.split(":", 3);

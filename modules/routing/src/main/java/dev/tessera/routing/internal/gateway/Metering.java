@@ -1,0 +1,123 @@
+package dev.tessera.routing.internal.gateway;
+
+import dev.tessera.billing.api.CacheUse;
+import dev.tessera.billing.api.CreditLedger;
+import dev.tessera.billing.api.HoldRequest;
+import dev.tessera.billing.api.ServedUsage;
+import dev.tessera.billing.api.TokenCounts;
+import dev.tessera.routing.api.CacheStatus;
+import dev.tessera.routing.api.GatewayCall;
+import dev.tessera.routing.api.Usage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The gateway's side of billing: a priced call holds its worst case before the provider is called
+ * and settles (or releases) exactly once after; answers that spend nothing up front (cache hits,
+ * the free built-in models) are charged and recorded in one transaction.
+ */
+@ApplicationScoped
+public class Metering {
+  private static final Logger LOG = Logger.getLogger(Metering.class.getName());
+
+  @Inject CreditLedger ledger;
+
+  /** How long past the request's deadline a hold may stay open before the reaper releases it. */
+  @Inject
+  @ConfigProperty(name = "tessera.billing.reservation-grace", defaultValue = "PT30S")
+  String reservationGrace;
+
+  /** One request's hold: settled or released once, whatever races. */
+  final class Meter {
+    private final GatewayCall call;
+    private final CatalogModel requested;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Meter(GatewayCall call, CatalogModel requested) {
+      this.call = call;
+      this.requested = requested;
+    }
+
+    /** Charges what the served model used (fallback pricing applied) and releases the rest. */
+    void settle(CatalogModel served, Usage usage, CacheStatus cache) {
+      if (closed.compareAndSet(false, true)) {
+        ledger.settle(
+            call.tenant(), call.tier(), call.requestId(), served(requested, served, usage, cache));
+      }
+    }
+
+    /** The call failed before producing anything: the whole hold goes back. */
+    void release(String reason) {
+      if (closed.compareAndSet(false, true)) {
+        try {
+          ledger.release(call.tenant(), call.requestId(), reason);
+        } catch (RuntimeException e) {
+          // the reaper releases it once it expires
+          LOG.log(Level.WARNING, "ROUTING-0601 release failed; the reaper will release it", e);
+        }
+      }
+    }
+  }
+
+  /** Holds the worst case of a call to {@code requested} (402 when the credits cannot cover it). */
+  Meter hold(GatewayCall call, CatalogModel requested, long inputTokens, long maxOutputTokens) {
+    ledger.reserve(holdRequest(call, requested, inputTokens, maxOutputTokens));
+    return new Meter(call, requested);
+  }
+
+  /** Charges an answer whose usage is known and nothing was spent for it yet, in one go. */
+  void chargeNow(
+      GatewayCall call,
+      CatalogModel requested,
+      CatalogModel served,
+      Usage usage,
+      CacheStatus cache) {
+    Usage known = usage == null ? Usage.NONE : usage;
+    ledger.charge(
+        holdRequest(call, requested, known.promptTokens(), known.completionTokens()),
+        served(requested, served, known, cache));
+  }
+
+  private static ServedUsage served(
+      CatalogModel requested, CatalogModel served, Usage usage, CacheStatus cache) {
+    return new ServedUsage(
+        served.name(), served.price(), requested.price(), tokens(usage), cacheUse(cache));
+  }
+
+  private HoldRequest holdRequest(
+      GatewayCall call, CatalogModel requested, long inputTokens, long maxOutputTokens) {
+    Instant expires =
+        Instant.now().plus(call.deadline().remaining()).plus(Duration.parse(reservationGrace));
+    return new HoldRequest(
+        call.tenant(),
+        call.tier(),
+        call.requestId(),
+        call.keyId(),
+        call.tag(),
+        requested.name(),
+        requested.price(),
+        inputTokens,
+        maxOutputTokens,
+        expires);
+  }
+
+  static TokenCounts tokens(Usage u) {
+    return u == null
+        ? TokenCounts.NONE
+        : new TokenCounts(u.promptTokens(), u.completionTokens(), u.cachedTokens());
+  }
+
+  static CacheUse cacheUse(CacheStatus c) {
+    return switch (c) {
+      case HIT -> CacheUse.HIT;
+      case SEMANTIC -> CacheUse.SEMANTIC;
+      default -> CacheUse.MISS;
+    };
+  }
+}
