@@ -420,28 +420,32 @@ DECLARE
     delta bigint;
     new_id uuid := gen_random_uuid();
 BEGIN
-    IF p_key IS NOT NULL THEN
-        SELECT * INTO e FROM public.credit_events WHERE tenant_id = t AND idempotency_key = p_key;
-        IF FOUND THEN
-            RETURN QUERY SELECT CASE WHEN e.type = p_type AND e.amount = p_amount
-                                     THEN 'DUPLICATE' ELSE 'CONFLICT' END,
-                                e.id, a.balance, a.reserved
-                           FROM public.credit_accounts a WHERE a.tenant_id = t;
-            RETURN;
-        END IF;
-    END IF;
     delta := CASE p_type WHEN 'GRANT' THEN p_amount WHEN 'PURCHASE' THEN p_amount
                          WHEN 'REFUND' THEN p_amount WHEN 'ADJUSTMENT' THEN p_amount
                          WHEN 'EXPIRY' THEN -p_amount END;
     IF delta IS NULL OR (p_type <> 'ADJUSTMENT' AND p_amount <= 0) OR p_amount = 0 THEN
         RAISE EXCEPTION 'invalid movement % %', p_type, p_amount USING ERRCODE = '22023';
     END IF;
+    -- the event first: a concurrent movement with the same key waits here for the first one,
+    -- then finds it and answers it instead of recording a second
+    BEGIN
+        INSERT INTO public.credit_events (tenant_id, id, type, amount, balance_delta, hold_delta,
+                                          request_id, idempotency_key, actor, reason)
+            VALUES (t, new_id, p_type, p_amount, delta, 0, p_request, p_key, p_actor, p_reason);
+    EXCEPTION WHEN unique_violation THEN
+        SELECT * INTO e FROM public.credit_events WHERE tenant_id = t AND idempotency_key = p_key;
+        RETURN QUERY SELECT CASE WHEN e.type = p_type AND e.amount = p_amount
+                                 THEN 'DUPLICATE' ELSE 'CONFLICT' END,
+                            e.id, a.balance, a.reserved
+                       FROM public.credit_accounts a WHERE a.tenant_id = t;
+        RETURN;
+    END;
     IF p_type = 'REFUND' AND p_request IS NOT NULL THEN
-        -- a request is refunded at most what it was charged
-        IF p_amount > (SELECT coalesce(sum(-balance_delta) FILTER (WHERE type = 'SETTLE'), 0)
-                              - coalesce(sum(balance_delta) FILTER (WHERE type = 'REFUND'), 0)
-                         FROM public.credit_events
-                        WHERE tenant_id = t AND request_id = p_request) THEN
+        -- a request is refunded at most what it was charged (this refund included)
+        IF (SELECT coalesce(sum(balance_delta) FILTER (WHERE type = 'REFUND'), 0)
+                 - coalesce(sum(-balance_delta) FILTER (WHERE type = 'SETTLE'), 0)
+              FROM public.credit_events
+             WHERE tenant_id = t AND request_id = p_request) > 0 THEN
             RAISE EXCEPTION 'refund exceeds what the request was charged' USING ERRCODE = 'TS422';
         END IF;
     END IF;
@@ -452,9 +456,6 @@ BEGIN
         RAISE EXCEPTION 'that would take the balance below what is held or zero'
             USING ERRCODE = 'TS402';
     END IF;
-    INSERT INTO public.credit_events (tenant_id, id, type, amount, balance_delta, hold_delta,
-                                      request_id, idempotency_key, actor, reason)
-        VALUES (t, new_id, p_type, p_amount, delta, 0, p_request, p_key, p_actor, p_reason);
     RETURN QUERY SELECT 'APPLIED'::text, new_id, a.balance, a.reserved
                    FROM public.credit_accounts a WHERE a.tenant_id = t;
 END $$;

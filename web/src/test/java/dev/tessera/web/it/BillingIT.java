@@ -86,6 +86,41 @@ class BillingIT {
   }
 
   @Test
+  void a_streamed_priced_call_settles_once_from_the_final_usage() throws Exception {
+    String path = "stream-" + LedgerFixture.unique();
+    String sse =
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"}}]}\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\","
+            + "\"choices\":[],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":4,\"total_tokens\":24}}\n\n"
+            + "data: [DONE]\n\n";
+    upstream.stubFor(
+        post(urlEqualTo("/" + path + "/v1/chat/completions"))
+            .willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody(sse)));
+    String model = ledger.model(path, 1, 1_000_000, 2_000_000);
+    String tenant = operator.createTenant("STANDARD");
+    ledger.grant(tenant, 1_000, null);
+    Reply r =
+        developer(tenant)
+            .post(
+                "/v1/chat/completions",
+                "{\"model\":\""
+                    + model
+                    + "\",\"stream\":true,\"max_tokens\":50,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.body()).contains("Hel").contains("[DONE]");
+    // the provider's final usage: 20 in at 1, 4 out at 2
+    assertThat(ledger.eventsOf(tenant, r.header("x-request-id")))
+        .filteredOn(e -> e.startsWith("SETTLE"))
+        .containsExactly("SETTLE:28");
+    assertThat(ledger.balance(tenant)).containsExactly(1_000 - 28, 0);
+    ledger.assertInvariants(tenant, true);
+  }
+
+  @Test
   void short_credits_answer_402_before_any_provider_is_called_and_leave_nothing_held()
       throws Exception {
     String path = "short-" + LedgerFixture.unique();

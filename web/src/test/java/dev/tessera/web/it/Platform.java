@@ -25,6 +25,7 @@ final class Platform {
   final EmbeddedPostgres pg;
   final Node a;
   private Node b;
+  private Map<String, String> bEnv;
 
   private Platform() throws Exception {
     Files.createDirectories(Settings.WORK);
@@ -71,6 +72,7 @@ final class Platform {
     env.put("TESSERA_TENANTS_PURGE_GRACE", "PT2S");
     env.put("TESSERA_TENANTS_PURGE_INTERVAL", "PT2S");
     env.put("TESSERA_BILLING_REAPER_INTERVAL", "PT1S");
+    env.put("TESSERA_MASTER_KEYS", Settings.MASTER_KEYS);
     return env;
   }
 
@@ -85,9 +87,17 @@ final class Platform {
       b = new Node("node-b", Settings.WORK);
       Map<String, String> env = env();
       env.putAll(extraEnv);
+      bEnv = env;
       b.start(env, List.of(a.clusterPort, b.clusterPort));
       b.awaitReady(Duration.ofMinutes(4));
     }
+    return b;
+  }
+
+  /** Starts node B again (after a kill) with the settings it had, and waits until it is ready. */
+  synchronized Node restartNodeB() throws Exception {
+    b.start(bEnv, List.of(a.clusterPort, b.clusterPort));
+    b.awaitReady(Duration.ofMinutes(4));
     return b;
   }
 

@@ -11,5 +11,8 @@ final class Settings {
   static final String ADMIN_TOKEN = "it-operator-token-0123456789";
   static final String APP_PASSWORD = "it-app-password";
 
+  /** One key ring for every node: instances sharing a database must share their master keys. */
+  static final String MASTER_KEYS = "it:" + "aXQtbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE=";
+
   private Settings() {}
 }
