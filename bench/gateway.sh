@@ -27,52 +27,8 @@ RESULTS="${RESULTS:-$BENCH/RESULTS.md}"
 RUN="$BENCH/work/run"
 LOG="$RUN/bench.log"
 
-say() { echo "[$(date +%T)] $*" | tee -a "$LOG" >&2; }
-die() { say "FAILED: $*"; exit 1; }
-
-# ---------------------------------------------------------------- processes and cleanup
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  # the embedded PostgreSQL is a child of the JVM, stopped by its shutdown hook; make sure
-  local pidfile pg
-  for pidfile in $(find "$RUN/tessera-data" -name postmaster.pid 2>/dev/null); do
-    pg=$(head -1 "$pidfile" 2>/dev/null || true)
-    if [[ -n "$pg" && "$(cat /proc/"$pg"/comm 2>/dev/null)" == postgres* ]]; then kill "$pg" 2>/dev/null || true; fi
-  done
-  rm -f "$RUN/tessera.war" "$RUN/payara-micro.jar" # copies, 270 MB
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-stop() { # stop one process started here
-  local pid="$1"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
-  kill -9 "$pid" 2>/dev/null || true
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_http() { # url expected-status seconds pid
-  local url="$1" want="$2" secs="$3" pid="$4" code
-  for _ in $(seq 1 $((secs * 2))); do
-    kill -0 "$pid" 2>/dev/null || return 1
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
-    [[ "$code" == "$want" ]] && return 0
-    sleep 0.5
-  done
-  return 1
-}
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 
 # ---------------------------------------------------------------- tools
 need_apt=()
@@ -88,19 +44,7 @@ rm -rf "$RUN"
 mkdir -p "$RUN"
 : >"$LOG"
 
-# the WAR and runtime are copied so that a rebuild during the run cannot change them under us
-WAR="$ROOT/web/target/tessera.war"
-MICRO="$ROOT/web/target/runtime/payara-micro.jar"
-for _ in $(seq 1 60); do [[ -f "$WAR" ]] && break; say "waiting for $WAR"; sleep 10; done
-[[ -f "$WAR" ]] || die "no $WAR (run ./tessera build)"
-if [[ ! -f "$MICRO" ]]; then
-  v=$(sed -n 's:.*<payara.micro.version>\(.*\)</payara.micro.version>.*:\1:p' "$ROOT/pom.xml")
-  MICRO="$HOME/.m2/repository/fish/payara/extras/payara-micro/$v/payara-micro-$v.jar"
-  [[ -f "$MICRO" ]] || die "no Payara Micro runtime (run ./tessera build)"
-fi
-cp "$WAR" "$RUN/tessera.war"
-cp "$MICRO" "$RUN/payara-micro.jar"
-WAR_INFO="$(git -C "$ROOT" log -1 --format='%h %s' 2>/dev/null | cut -c1-80); WAR built $(date -r "$WAR" '+%F %T')"
+copy_runtime
 
 # Portkey's gateway as `npx @portkey-ai/gateway` gets it, except @hono/node-server held at 1.13.5:
 # the version its own lockfile and patches target; with later versions streamed answers (and, past
@@ -121,20 +65,7 @@ PORTKEY_VERSION=$(jq -r .version "$PK_DIR/node_modules/@portkey-ai/gateway/packa
 HONO_VERSION=$(jq -r .version "$PK_DIR/node_modules/@hono/node-server/package.json")
 
 # ---------------------------------------------------------------- load gate
-load1() { cut -d' ' -f1 /proc/loadavg; }
-LOAD_FIRST="$(cut -d' ' -f1-3 /proc/loadavg)"
-waited=0
-while awk -v l="$(load1)" -v m="$LOAD_MAX" 'BEGIN{exit !(l>m)}'; do
-  if ((waited >= LOAD_WAIT)); then
-    say "load $(load1) still above $LOAD_MAX after ${waited}s: measuring anyway"
-    break
-  fi
-  say "load average $(load1) > $LOAD_MAX: waiting (${waited}s so far)"
-  sleep 30
-  waited=$((waited + 30))
-done
-LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-say "load before the run: $LOAD_BEFORE (first seen $LOAD_FIRST, waited ${waited}s)"
+load_gate
 
 # ---------------------------------------------------------------- upstream: nginx
 NG_PORT=$(free_port)
@@ -255,26 +186,7 @@ ttft portkey "$PK" "{\"authorization\":\"Bearer x\",\"x-portkey-provider\":\"ope
 stop "$PK_PID"
 
 # ---------------------------------------------------------------- Tessera
-TS_PORT=$(free_port)
-mkdir -p "$RUN/tessera-data" "$RUN/tmp"
-say "starting Tessera on 127.0.0.1:$TS_PORT"
-(cd "$RUN" && TESSERA_DATA_DIR="$RUN/tessera-data" TESSERA_PORT="$TS_PORT" TESSERA_ADMIN_TOKEN=bench-token \
-  exec java -Xmx1g -Djava.io.tmpdir="$RUN/tmp" -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
-  -jar "$RUN/payara-micro.jar" --deploy "$RUN/tessera.war" --contextroot / --port "$TS_PORT" \
-  --nocluster --interfaces 127.0.0.1 --nohostaware --disablephonehome >"$RUN/tessera.log" 2>&1) &
-TS_PID=$!
-PIDS+=("$TS_PID")
-TS="http://127.0.0.1:$TS_PORT"
-wait_http "$TS/health/ready" 200 300 "$TS_PID" || die "Tessera did not become ready: $(tail -20 "$RUN/tessera.log")"
-say "Tessera ready"
-
-admin() { # method path body -> json
-  local out
-  out=$(curl -sS --max-time 30 -X "$1" -H 'Authorization: Bearer bench-token' -H 'Content-Type: application/json' \
-    -w '\n%{http_code}' -d "$3" "$TS$2")
-  [[ "$(tail -1 <<<"$out")" == 2* ]] || die "$1 $2: $out"
-  sed '$d' <<<"$out"
-}
+start_tessera
 TENANT=$(admin POST /api/v1/tenants '{"slug":"bench","name":"Bench","tier":"STANDARD","limits":{"requestsPerMinute":100000000,"tokensPerMinute":2000000000,"maxConcurrentRequests":1000,"keyRequestsPerMinute":100000000,"keyTokensPerMinute":2000000000}}' | jq -r .id)
 KEY=$(admin POST "/api/v1/tenants/$TENANT/api-keys" '{"name":"bench","scopes":["inference"]}' | jq -r .key)
 P1=$(admin POST /api/v1/providers "{\"name\":\"nginx\",\"kind\":\"openai\",\"baseUrl\":\"$UP/v1\",\"apiKey\":\"x\"}" | jq -r .id)

@@ -74,6 +74,9 @@ final class DatabaseServer implements AutoCloseable {
             .setPort(port)
             .setServerConfig("max_connections", "300")
             .setServerConfig("listen_addresses", "127.0.0.1")
+            // zonky's builder turns synchronous_commit off (fine for throwaway test databases);
+            // this one keeps a ledger, and an acknowledged commit must survive a crash
+            .setServerConfig("synchronous_commit", "on")
             .start();
     LOG.info(
         "TENANCY-0001 embedded PostgreSQL started on 127.0.0.1:" + port + ", data in " + pgDir);

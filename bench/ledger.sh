@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Ledger benchmark: reserve + settle, exactly as the gateway runs them (enter the tenant, hold
+# the worst case, commit; enter the tenant, settle, commit), against Tessera's embedded
+# PostgreSQL with durability on (synchronous_commit and fsync as shipped: printed in the results).
+# Tessera itself starts the database and applies the migrations; bench/LedgerBench.java drives it.
+# Appends to bench/RESULTS.md. Loopback only; every process started here is stopped on exit.
+#
+#   bench/ledger.sh                       # full run (~2 minutes after the load gate)
+#   DURATION=5 WARMUP=2 bench/ledger.sh   # quick smoke run
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+DURATION="${DURATION:-20}"
+WARMUP="${WARMUP:-5}"
+LOAD_MAX="${LOAD_MAX:-1.0}"
+LOAD_WAIT="${LOAD_WAIT:-600}"
+RESULTS="${RESULTS:-$BENCH/RESULTS.md}"
+RUN="$BENCH/work/ledger"
+LOG="$RUN/bench.log"
+
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for t in curl jq java python3 mvn; do command -v "$t" >/dev/null || die "$t is missing"; done
+rm -rf "$RUN"
+mkdir -p "$RUN"
+: >"$LOG"
+copy_runtime
+PGV=$(sed -n 's:.*<postgresql.version>\(.*\)</postgresql.version>.*:\1:p' "$ROOT/pom.xml")
+PGJAR="$HOME/.m2/repository/org/postgresql/postgresql/$PGV/postgresql-$PGV.jar"
+[[ -f "$PGJAR" ]] || mvn -q -B dependency:get -Dartifact="org.postgresql:postgresql:$PGV" >/dev/null
+load_gate
+
+DB_PORT=$(free_port)
+start_tessera TESSERA_DB_EMBEDDED_PORT="$DB_PORT" TESSERA_DB_APP_PASSWORD=bench-app
+TENANTS=()
+for i in $(seq 1 16); do
+  t=$(admin POST /api/v1/tenants "{\"slug\":\"ledger-$i\",\"name\":\"Ledger $i\",\"tier\":\"STANDARD\"}" | jq -r .id)
+  admin POST "/api/v1/tenants/$t/credits" '{"type":"GRANT","amount":1000000000000,"reason":"bench"}' >/dev/null
+  TENANTS+=("$t")
+done
+URL="jdbc:postgresql://127.0.0.1:$DB_PORT/tessera"
+
+declare -A R
+scenario() { # name threads tenants...
+  local name="$1" threads="$2"
+  shift 2
+  say "scenario $name: $threads threads over $# tenants, ${DURATION}s after ${WARMUP}s warm-up"
+  R[$name]=$(java -cp "$PGJAR" "$BENCH/LedgerBench.java" "$URL" tessera_app bench-app "$threads" "$DURATION" "$WARMUP" "$@" | tee -a "$LOG" | tail -1)
+  say "${R[$name]}"
+}
+SETTINGS=$(java -cp "$PGJAR" "$BENCH/LedgerBench.java" "$URL" tessera_app bench-app 1 1 0 "${TENANTS[0]}" | grep '^#' | sed 's/^# //' | paste -sd, - | sed 's/,/, /g')
+scenario one-thread 1 "${TENANTS[0]}"
+scenario spread-8 8 "${TENANTS[@]:0:8}"
+scenario spread-16 16 "${TENANTS[@]}"
+scenario one-tenant-8 8 "${TENANTS[0]}"
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+stop "$TS_PID"
+
+f() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<<" ${R[$1]}"; }
+BEST=0
+for k in one-thread spread-8 spread-16 one-tenant-8; do
+  BEST=$(awk -v a="$BEST" -v b="$(f "$k" settled_per_s)" 'BEGIN{print (b>a)?b:a}')
+done
+P99=$(f spread-8 p99_ms)
+ok1=$(awk -v a="$BEST" 'BEGIN{print (a>=2000)?1:0}')
+ok2=$(awk -v a="$P99" 'BEGIN{print (a<=2)?1:0}')
+verdict() { [[ "$1" == 1 ]] && echo "**met**" || echo "**not met**"; }
+{
+  echo
+  echo "## Ledger $(date '+%F %T %Z')"
+  echo
+  echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/{print $2}') GiB."
+  echo "Load average (1/5/15 min): first seen $LOAD_FIRST; at the start $LOAD_BEFORE (waited ${waited}s); after the run $LOAD_AFTER."
+  echo "Tessera: $WAR_INFO. PostgreSQL: Tessera's embedded server ($SETTINGS)."
+  echo "Each request: reserve (enter tenant + hold, commit) then settle (enter tenant + charge + release the rest, commit), from JDBC as tessera_app; ${DURATION}s measured after ${WARMUP}s warm-up. Latency = both transactions, ms."
+  echo
+  echo "| scenario | threads | tenants | settled/s | p50 | p90 | p99 | max | failures |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for k in one-thread spread-8 spread-16 one-tenant-8; do
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$k" "$(f "$k" threads)" "$(f "$k" tenants)" \
+      "$(f "$k" settled_per_s)" "$(f "$k" p50_ms)" "$(f "$k" p90_ms)" "$(f "$k" p99_ms)" "$(f "$k" max_ms)" "$(f "$k" failures)"
+  done
+  echo
+  echo "Targets:"
+  echo "- ≥ 2,000 settled requests/s: $(verdict "$ok1") (best $BEST/s)."
+  echo "- reserve + settle adds ≤ 2 ms at p99 (8 threads over 8 tenants): $(verdict "$ok2") ($P99 ms)."
+} | tee -a "$RESULTS"
+say "appended to $RESULTS; logs in $RUN"

@@ -1,0 +1,105 @@
+# Shared by the bench scripts (sourced, not run): logging, the processes a run starts and their
+# clean-up, free loopback ports, readiness, a copy of the built runtime, the load gate, and
+# starting Tessera. Expects BENCH, ROOT, RUN, LOG (and LOAD_MAX, LOAD_WAIT for the gate).
+
+say() { echo "[$(date +%T)] $*" | tee -a "$LOG" >&2; }
+die() { say "FAILED: $*"; exit 1; }
+
+# ---------------------------------------------------------------- processes and cleanup
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  # the embedded PostgreSQL is a child of the JVM, stopped by its shutdown hook; make sure
+  local pidfile pg
+  for pidfile in $(find "$RUN/tessera-data" -name postmaster.pid 2>/dev/null); do
+    pg=$(head -1 "$pidfile" 2>/dev/null || true)
+    if [[ -n "$pg" && "$(cat /proc/"$pg"/comm 2>/dev/null)" == postgres* ]]; then kill "$pg" 2>/dev/null || true; fi
+  done
+  rm -f "$RUN/tessera.war" "$RUN/payara-micro.jar" # copies, 270 MB
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+stop() { # stop one process started here
+  local pid="$1"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_http() { # url expected-status seconds pid
+  local url="$1" want="$2" secs="$3" pid="$4" code
+  for _ in $(seq 1 $((secs * 2))); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
+    [[ "$code" == "$want" ]] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+copy_runtime() { # -> WAR_INFO; $RUN/tessera.war and $RUN/payara-micro.jar
+  WAR="$ROOT/web/target/tessera.war"
+  MICRO="$ROOT/web/target/runtime/payara-micro.jar"
+  for _ in $(seq 1 60); do [[ -f "$WAR" ]] && break; say "waiting for $WAR"; sleep 10; done
+  [[ -f "$WAR" ]] || die "no $WAR (run ./tessera build)"
+  if [[ ! -f "$MICRO" ]]; then
+    v=$(sed -n 's:.*<payara.micro.version>\(.*\)</payara.micro.version>.*:\1:p' "$ROOT/pom.xml")
+    MICRO="$HOME/.m2/repository/fish/payara/extras/payara-micro/$v/payara-micro-$v.jar"
+    [[ -f "$MICRO" ]] || die "no Payara Micro runtime (run ./tessera build)"
+  fi
+  cp "$WAR" "$RUN/tessera.war"
+  cp "$MICRO" "$RUN/payara-micro.jar"
+  WAR_INFO="$(git -C "$ROOT" log -1 --format='%h %s' 2>/dev/null | cut -c1-80); WAR built $(date -r "$WAR" '+%F %T')"
+}
+
+load_gate() { # waits until the 1-minute load is at most LOAD_MAX -> LOAD_FIRST, LOAD_BEFORE, waited
+  load1() { cut -d' ' -f1 /proc/loadavg; }
+  LOAD_FIRST="$(cut -d' ' -f1-3 /proc/loadavg)"
+  waited=0
+  while awk -v l="$(load1)" -v m="$LOAD_MAX" 'BEGIN{exit !(l>m)}'; do
+    if ((waited >= LOAD_WAIT)); then
+      say "load $(load1) still above $LOAD_MAX after ${waited}s: measuring anyway"
+      break
+    fi
+    say "load average $(load1) > $LOAD_MAX: waiting (${waited}s so far)"
+    sleep 30
+    waited=$((waited + 30))
+  done
+  LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+  say "load before the run: $LOAD_BEFORE (first seen $LOAD_FIRST, waited ${waited}s)"
+}
+
+start_tessera() { # extra "VAR=value" settings... -> TS_PID, TS_PORT, TS (base URL)
+  TS_PORT=$(free_port)
+  mkdir -p "$RUN/tessera-data" "$RUN/tmp"
+  say "starting Tessera on 127.0.0.1:$TS_PORT"
+  (cd "$RUN" && env "$@" TESSERA_DATA_DIR="$RUN/tessera-data" TESSERA_PORT="$TS_PORT" TESSERA_ADMIN_TOKEN=bench-token \
+    java -Xmx1g -Djava.io.tmpdir="$RUN/tmp" -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
+    -jar "$RUN/payara-micro.jar" --deploy "$RUN/tessera.war" --contextroot / --port "$TS_PORT" \
+    --nocluster --interfaces 127.0.0.1 --nohostaware --disablephonehome >"$RUN/tessera.log" 2>&1) &
+  TS_PID=$!
+  PIDS+=("$TS_PID")
+  TS="http://127.0.0.1:$TS_PORT"
+  wait_http "$TS/health/ready" 200 300 "$TS_PID" || die "Tessera did not become ready: $(tail -20 "$RUN/tessera.log")"
+  say "Tessera ready"
+}
+
+admin() { # method path body -> json (as the operator, token bench-token)
+  local out
+  out=$(curl -sS --max-time 30 -X "$1" -H 'Authorization: Bearer bench-token' -H 'Content-Type: application/json' \
+    -w '\n%{http_code}' -d "$3" "$TS$2")
+  [[ "$(tail -1 <<<"$out")" == 2* ]] || die "$1 $2: $out"
+  sed '$d' <<<"$out"
+}
