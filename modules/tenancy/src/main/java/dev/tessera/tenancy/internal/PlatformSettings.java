@@ -85,6 +85,10 @@ public class PlatformSettings {
   @ConfigProperty(name = "tessera.lanes.enterprise-capacity", defaultValue = "16")
   int enterpriseLaneCapacity;
 
+  @Inject
+  @ConfigProperty(name = "tessera.lanes.batch-capacity", defaultValue = "8")
+  int batchLaneCapacity;
+
   public Path dataDir() {
     return Path.of(dataDir).toAbsolutePath().normalize();
   }
@@ -139,6 +143,10 @@ public class PlatformSettings {
 
   public int enterpriseLaneCapacity() {
     return enterpriseLaneCapacity;
+  }
+
+  public int batchLaneCapacity() {
+    return batchLaneCapacity;
   }
 
   public dev.tessera.tenancy.api.TenantLimits defaultLimits() {
