@@ -103,7 +103,7 @@ final class BatchRun implements Runnable {
       end("completed", null, null);
     } else if (laneFull) {
       requeue(w.settings.pollInterval(), true); // not the job's fault: no attempt spent
-    } else if (claim.attempts() >= w.settings.maxAttempts) {
+    } else if (claim.attempts() >= w.settings.maxAttempts()) {
       LOG.info(
           "ROUTING-0705 batch "
               + job
@@ -132,7 +132,7 @@ final class BatchRun implements Runnable {
 
   /** Runs a chunk of lines on the batch lane, at most TESSERA_BATCHES_LINE_PARALLELISM at once. */
   private void runLines(TenantView owner, UUID keyId, List<BatchLines.Pending> chunk) {
-    Semaphore inFlight = new Semaphore(Math.max(1, w.settings.lineParallelism));
+    Semaphore inFlight = new Semaphore(Math.max(1, w.settings.lineParallelism()));
     List<CompletableFuture<Void>> started = new ArrayList<>();
     for (BatchLines.Pending line : chunk) {
       if (lost || w.stopping()) {
@@ -171,6 +171,10 @@ final class BatchRun implements Runnable {
       w.lines.succeeded(tenant, job, line.line(), requestId, body);
     } catch (RuntimeException e) {
       LineFailure f = LineFailure.of(e);
+      if ("server_error".equals(f.code())) {
+        // not a provider's or the request's failure: ours, so say what it was
+        LOG.log(Level.WARNING, "ROUTING-0713 batch " + job + " line " + line.line() + " failed", e);
+      }
       if (f.retryable()) {
         w.lines.retryLater(tenant, job, line.line(), f);
       } else {

@@ -56,6 +56,35 @@ class BatchSettings {
   @ConfigProperty(name = "tessera.gateway.batch-deadline", defaultValue = "PT5M")
   String batchDeadline;
 
+  // accessors, not fields: callers hold the CDI client proxy, whose own fields are never injected
+  int maxAttempts() {
+    return maxAttempts;
+  }
+
+  int maxLines() {
+    return maxLines;
+  }
+
+  int maxLineBytes() {
+    return maxLineBytes;
+  }
+
+  int workers() {
+    return workers;
+  }
+
+  int tenantConcurrency() {
+    return tenantConcurrency;
+  }
+
+  int lineParallelism() {
+    return lineParallelism;
+  }
+
+  double shedAt() {
+    return shedAt;
+  }
+
   Duration lease() {
     return Duration.parse(lease);
   }

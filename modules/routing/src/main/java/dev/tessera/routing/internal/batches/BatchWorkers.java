@@ -53,12 +53,12 @@ class BatchWorkers {
   private volatile long quietUntil;
 
   void onStart(@Observes @Priority(200) @Initialized(ApplicationScoped.class) Object ignored) {
-    if (settings.workers <= 0) {
+    if (settings.workers() <= 0) {
       LOG.info("ROUTING-0700 batch workers off on this instance (TESSERA_BATCHES_WORKERS=0)");
       return;
     }
-    slots = new Semaphore(settings.workers);
-    jobs = Executors.newFixedThreadPool(settings.workers, daemon("tessera-batch-job"));
+    slots = new Semaphore(settings.workers());
+    jobs = Executors.newFixedThreadPool(settings.workers(), daemon("tessera-batch-job"));
     scheduler = Executors.newScheduledThreadPool(2, daemon("tessera-batch-poll"));
     long poll = Math.max(50, settings.pollInterval().toMillis());
     long beat = Math.max(100, settings.lease().toMillis() / 3);
@@ -66,7 +66,7 @@ class BatchWorkers {
     scheduler.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
     LOG.info(
         "ROUTING-0701 batch workers started: "
-            + settings.workers
+            + settings.workers()
             + " jobs at a time as "
             + owner
             + ", lease "
@@ -79,13 +79,13 @@ class BatchWorkers {
     }
     try {
       while (!stopping && slots.tryAcquire()) {
-        if (Shedding.shed(lanes.interactiveLoad(), lanes.batchBacklog(), settings.shedAt)) {
+        if (Shedding.shed(lanes.interactiveLoad(), lanes.batchBacklog(), settings.shedAt())) {
           slots.release();
           LOG.fine("ROUTING-0707 not claiming: interactive load is high");
           return;
         }
         Optional<BatchQueue.Claim> claim =
-            queue.claim(owner, settings.lease(), Math.max(1, settings.tenantConcurrency));
+            queue.claim(owner, settings.lease(), Math.max(1, settings.tenantConcurrency()));
         if (claim.isEmpty()) {
           slots.release();
           return;
@@ -105,8 +105,8 @@ class BatchWorkers {
     } catch (RuntimeException e) {
       slots.release();
       // the database may not be ready yet, or went away: say so once in a while, not every poll
-      quietUntil = System.currentTimeMillis() + 30_000;
-      LOG.log(Level.WARNING, "ROUTING-0710 batch queue poll failed; retrying in 30 s", e);
+      quietUntil = System.currentTimeMillis() + 10_000;
+      LOG.log(Level.WARNING, "ROUTING-0710 batch queue poll failed; retrying in 10 s", e);
     }
   }
 

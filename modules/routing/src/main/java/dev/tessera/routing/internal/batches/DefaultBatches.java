@@ -33,9 +33,9 @@ public class DefaultBatches implements Batches {
 
   @Override
   public BatchView submit(KeyPrincipal key, NewBatch batch) {
-    NewBatch valid = BatchValidation.check(batch, settings.maxLines, settings.maxLineBytes);
+    NewBatch valid = BatchValidation.check(batch, settings.maxLines(), settings.maxLineBytes());
     if (Shedding.shed(
-        lanes.interactiveLoad(key.tenant(), key.tier()), lanes.batchBacklog(), settings.shedAt)) {
+        lanes.interactiveLoad(key.tenant(), key.tier()), lanes.batchBacklog(), settings.shedAt())) {
       LOG.info("ROUTING-0730 batch submission shed under load, tenant " + key.tenant());
       throw new UnavailableException(
           "This instance is busy with interactive traffic; batch submissions resume shortly.",
