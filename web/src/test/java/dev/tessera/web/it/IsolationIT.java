@@ -87,6 +87,13 @@ class IsolationIT {
                                   "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")))
                   .status())
           .isEqualTo(200);
+      // a batch job, so batches and batch_lines hold rows of every tenant
+      Api.Reply batch =
+          key.post(
+              "/v1/batches",
+              "{\"requests\":[{\"custom_id\":\"seed\",\"body\":{\"model\":\"auto\","
+                  + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}]}");
+      assertThat(batch.status()).as(batch.toString()).isEqualTo(202);
     }
   }
 
@@ -117,7 +124,9 @@ class IsolationIT {
                 "tenant_residency",
                 "idempotency_keys",
                 "routing_policies",
-                "provider_keys");
+                "provider_keys",
+                "batches",
+                "batch_lines");
         try (Statement s = c.createStatement();
             ResultSet rs =
                 s.executeQuery(

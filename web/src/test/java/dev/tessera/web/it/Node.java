@@ -174,6 +174,13 @@ final class Node implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** Kills the process at once (SIGKILL): no shutdown hooks, no @PreDestroy, leases left behind. */
+  void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   @Override
   public void close() {
     if (process == null) {
