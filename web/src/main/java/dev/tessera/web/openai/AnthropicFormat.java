@@ -6,6 +6,7 @@ import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ChatResponse;
 import dev.tessera.routing.api.ContentPart;
 import dev.tessera.routing.api.FinishReason;
+import dev.tessera.routing.api.OpenAiRequests;
 import dev.tessera.routing.api.Role;
 import dev.tessera.routing.api.ToolCall;
 import dev.tessera.routing.api.ToolChoice;

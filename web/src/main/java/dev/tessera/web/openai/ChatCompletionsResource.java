@@ -6,6 +6,7 @@ import dev.tessera.routing.api.Gateway;
 import dev.tessera.routing.api.GatewayCall;
 import dev.tessera.routing.api.GatewayResult;
 import dev.tessera.routing.api.OpenAiJson;
+import dev.tessera.routing.api.OpenAiRequests;
 import dev.tessera.routing.api.ProviderException;
 import dev.tessera.routing.api.StreamHandle;
 import dev.tessera.tenancy.api.KeyPrincipal;

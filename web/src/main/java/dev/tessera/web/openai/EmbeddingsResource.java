@@ -5,6 +5,7 @@ import dev.tessera.routing.api.EmbeddingResult;
 import dev.tessera.routing.api.Gateway;
 import dev.tessera.routing.api.GatewayCall;
 import dev.tessera.routing.api.OpenAiJson;
+import dev.tessera.routing.api.OpenAiRequests;
 import dev.tessera.tenancy.api.KeyPrincipal;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -14,6 +14,7 @@ public class OpenAiApi extends Application {
   public Set<Class<?>> getClasses() {
     return Set.of(
         ChatCompletionsResource.class,
+        BatchesResource.class,
         EmbeddingsResource.class,
         ModelsResource.class,
         MessagesResource.class,

@@ -131,6 +131,13 @@ class IsolationIT {
       }
       assertThat(operator.post("/api/v1/tenants/" + t + "/credits/reconcile", "").status())
           .isEqualTo(200);
+      // a batch job, so batches and batch_lines hold rows of every tenant
+      Api.Reply batch =
+          key.post(
+              "/v1/batches",
+              "{\"requests\":[{\"custom_id\":\"seed\",\"body\":{\"model\":\"auto\","
+                  + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}]}");
+      assertThat(batch.status()).as(batch.toString()).isEqualTo(202);
     }
   }
 
@@ -168,7 +175,9 @@ class IsolationIT {
                 "budgets",
                 "budget_windows",
                 "budget_alerts",
-                "billing_reconciliations");
+                "billing_reconciliations",
+                "batches",
+                "batch_lines");
         try (Statement s = c.createStatement();
             ResultSet rs =
                 s.executeQuery(

@@ -174,11 +174,10 @@ final class Node implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** kill -9: the process dies mid-work, with no shutdown hook and no clean-up. */
+  /** Kills the process at once (SIGKILL): no shutdown hooks, no @PreDestroy, leases left behind. */
   void kill() throws InterruptedException {
     if (process != null) {
-      process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
   }
 

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The running platform every integration test shares: a real PostgreSQL (embedded, in this JVM) and
  * node A, a real Payara Micro running the WAR against it, clustered on loopback so node B can join
- * when a test needs two instances. Started once, stopped at JVM exit.
+ * when a test needs two instances. Started once, stopped at JVM exit. Node A runs no batch workers
+ * (TESSERA_BATCHES_WORKERS=0); tests whose batches must run start a worker node of their own.
  */
 final class Platform {
   static final String DATABASE = "tessera_it";
@@ -42,7 +43,10 @@ final class Platform {
     a = new Node("node-a", Settings.WORK);
     b = null;
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "it-platform-stop"));
-    a.start(env(), List.of(a.clusterPort));
+    Map<String, String> envA = env();
+    // node A accepts batches but runs none, so BatchesIT knows which node holds a job it kills
+    envA.put("TESSERA_BATCHES_WORKERS", "0");
+    a.start(envA, List.of(a.clusterPort));
     a.awaitReady(Duration.ofMinutes(4));
   }
 
@@ -73,6 +77,10 @@ final class Platform {
     env.put("TESSERA_TENANTS_PURGE_INTERVAL", "PT2S");
     env.put("TESSERA_BILLING_REAPER_INTERVAL", "PT1S");
     env.put("TESSERA_MASTER_KEYS", Settings.MASTER_KEYS);
+    // batch leases short enough that a killed node's jobs are taken over within seconds
+    env.put("TESSERA_BATCHES_LEASE", "PT5S");
+    env.put("TESSERA_BATCHES_POLL_INTERVAL", "PT0.5S");
+    env.put("TESSERA_BATCHES_RETRY_BACKOFF", "PT1S");
     return env;
   }
 

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The lanes of this instance: request slots (a semaphore per lane, taken at admission) and a
- * bounded executor per lane for background work. A full lane refuses rather than queues.
+ * bounded executor per lane for background work, plus the batch lane, whose threads only batch jobs
+ * use. A full lane refuses rather than queues.
  */
 @ApplicationScoped
 public class DefaultComputeLanes implements ComputeLanes {
@@ -25,9 +26,14 @@ public class DefaultComputeLanes implements ComputeLanes {
 
   private final Map<TenantId, Lane> enterprise = new ConcurrentHashMap<>();
   private volatile Lane shared;
+  private volatile Lane batch;
 
   /** One lane: its request slots and its executor. */
-  record Lane(String name, Semaphore slots, ThreadPoolExecutor executor) {}
+  record Lane(String name, int capacity, Semaphore slots, ThreadPoolExecutor executor) {
+    double load() {
+      return (capacity - slots.availablePermits()) / (double) capacity;
+    }
+  }
 
   Lane laneFor(TenantId tenant, Tier tier) {
     if (tier.hasOwnLane()) {
@@ -51,9 +57,52 @@ public class DefaultComputeLanes implements ComputeLanes {
     return laneFor(tenant, tier).executor();
   }
 
+  @Override
+  public ExecutorService batchExecutor() {
+    return batchLane().executor();
+  }
+
+  @Override
+  public double interactiveLoad(TenantId tenant, Tier tier) {
+    return laneFor(tenant, tier).load();
+  }
+
+  @Override
+  public double interactiveLoad() {
+    double load = shared == null ? 0 : shared.load();
+    for (Lane l : enterprise.values()) {
+      load = Math.max(load, l.load());
+    }
+    return load;
+  }
+
+  @Override
+  public double batchBacklog() {
+    ThreadPoolExecutor e = batchLane().executor();
+    int queued = e.getQueue().size();
+    return queued / (double) (queued + e.getQueue().remainingCapacity());
+  }
+
+  private Lane batchLane() {
+    Lane b = batch;
+    if (b == null) {
+      synchronized (this) {
+        if (batch == null) {
+          int capacity = Math.max(1, settings.batchLaneCapacity());
+          batch = open("batch", capacity, capacity);
+        }
+        b = batch;
+      }
+    }
+    return b;
+  }
+
   private static Lane open(String name, int capacity) {
+    return open(name, capacity, Math.max(2, capacity / 4));
+  }
+
+  private static Lane open(String name, int capacity, int threads) {
     AtomicInteger n = new AtomicInteger();
-    int threads = Math.max(2, capacity / 4);
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
             threads,
@@ -68,7 +117,7 @@ public class DefaultComputeLanes implements ComputeLanes {
             },
             new ThreadPoolExecutor.AbortPolicy());
     executor.allowCoreThreadTimeOut(true);
-    return new Lane(name, new Semaphore(capacity), executor);
+    return new Lane(name, capacity, new Semaphore(capacity), executor);
   }
 
   @PreDestroy
@@ -77,5 +126,8 @@ public class DefaultComputeLanes implements ComputeLanes {
       shared.executor().shutdownNow();
     }
     enterprise.values().forEach(l -> l.executor().shutdownNow());
+    if (batch != null) {
+      batch.executor().shutdownNow();
+    }
   }
 }

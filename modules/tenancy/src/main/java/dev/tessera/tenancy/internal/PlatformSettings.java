@@ -90,6 +90,10 @@ public class PlatformSettings {
   @ConfigProperty(name = "tessera.lanes.enterprise-capacity", defaultValue = "16")
   int enterpriseLaneCapacity;
 
+  @Inject
+  @ConfigProperty(name = "tessera.lanes.batch-capacity", defaultValue = "8")
+  int batchLaneCapacity;
+
   public Path dataDir() {
     return Path.of(dataDir).toAbsolutePath().normalize();
   }
@@ -144,6 +148,10 @@ public class PlatformSettings {
 
   public int enterpriseLaneCapacity() {
     return enterpriseLaneCapacity;
+  }
+
+  public int batchLaneCapacity() {
+    return batchLaneCapacity;
   }
 
   public dev.tessera.tenancy.api.TenantLimits defaultLimits() {

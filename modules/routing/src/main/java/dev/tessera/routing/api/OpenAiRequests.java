@@ -1,14 +1,5 @@
-package dev.tessera.web.openai;
+package dev.tessera.routing.api;
 
-import dev.tessera.routing.api.ChatMessage;
-import dev.tessera.routing.api.ChatRequest;
-import dev.tessera.routing.api.ContentPart;
-import dev.tessera.routing.api.EmbeddingRequest;
-import dev.tessera.routing.api.ResponseFormat;
-import dev.tessera.routing.api.Role;
-import dev.tessera.routing.api.ToolCall;
-import dev.tessera.routing.api.ToolChoice;
-import dev.tessera.routing.api.ToolDefinition;
 import dev.tessera.tenancy.api.InvalidInputException;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -21,12 +12,12 @@ import java.util.List;
 /**
  * Reads OpenAI request bodies into the gateway's records. Unknown fields are ignored, as SDKs send
  * newer ones freely; known fields of the wrong type are a 400 naming the field (OpenAI's {@code
- * param}).
+ * param}). The /v1 resources and the batch workers (which re-read stored request lines) share it.
  */
-final class OpenAiRequests {
+public final class OpenAiRequests {
   private OpenAiRequests() {}
 
-  static ChatRequest chat(JsonObject o) {
+  public static ChatRequest chat(JsonObject o) {
     ChatRequest.Builder b = ChatRequest.builder(string(o, "model", true));
     JsonArray messages = array(o, "messages", true);
     if (messages.isEmpty()) {
@@ -69,7 +60,7 @@ final class OpenAiRequests {
     return b.build();
   }
 
-  static EmbeddingRequest embeddings(JsonObject o) {
+  public static EmbeddingRequest embeddings(JsonObject o) {
     String model = string(o, "model", true);
     if (!o.containsKey("input")) {
       throw InvalidInputException.field("input", "is required");
@@ -207,7 +198,7 @@ final class OpenAiRequests {
     throw InvalidInputException.field("stop", "must be a string or up to 4 strings");
   }
 
-  static String string(JsonObject o, String field, boolean required) {
+  public static String string(JsonObject o, String field, boolean required) {
     JsonValue v = o.get(field);
     if (v == null || v == JsonValue.NULL) {
       if (required) {
@@ -235,7 +226,7 @@ final class OpenAiRequests {
     return a;
   }
 
-  static JsonObject object(JsonValue v, String path) {
+  public static JsonObject object(JsonValue v, String path) {
     if (!(v instanceof JsonObject o)) {
       throw InvalidInputException.field(path, "must be an object");
     }

@@ -1,0 +1,94 @@
+package dev.tessera.routing.internal.batches;
+
+import dev.tessera.routing.api.BatchJson;
+import dev.tessera.routing.api.BatchView;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Tells a job's webhook that it finished: POSTs the batch object, best effort, up to {@link
+ * #ATTEMPTS} times with a growing pause. Asynchronous throughout, so no worker ever waits on a
+ * tenant's server.
+ */
+@ApplicationScoped
+class BatchWebhooks {
+  static final int ATTEMPTS = 4;
+  private static final Logger LOG = Logger.getLogger(BatchWebhooks.class.getName());
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+  private final ScheduledThreadPoolExecutor timer =
+      new ScheduledThreadPoolExecutor(
+          1,
+          r -> {
+            Thread t = new Thread(r, "tessera-batch-webhooks");
+            t.setDaemon(true);
+            return t;
+          });
+
+  void notify(BatchView job) {
+    if (job.webhookUrl() == null) {
+      return;
+    }
+    if (timer.getQueue().size() > 10_000) {
+      LOG.warning("ROUTING-0722 webhook backlog full, dropped the notice of " + job.id());
+      return;
+    }
+    String body = BatchJson.batch(job).toString();
+    timer.execute(() -> send(job, body, 1));
+  }
+
+  private void send(BatchView job, String body, int attempt) {
+    HttpRequest request;
+    try {
+      request =
+          HttpRequest.newBuilder(URI.create(job.webhookUrl()))
+              .timeout(Duration.ofSeconds(10))
+              .header("Content-Type", "application/json")
+              .header("x-tessera-event", "batch." + job.status())
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
+    } catch (IllegalArgumentException e) {
+      LOG.info("ROUTING-0723 webhook URL of " + job.id() + " unusable: " + e.getMessage());
+      return;
+    }
+    http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, failure) -> {
+              int status = response == null ? 0 : response.statusCode();
+              if (failure == null && status >= 200 && status < 300) {
+                LOG.fine("ROUTING-0720 webhook of " + job.id() + " delivered");
+                return;
+              }
+              if (attempt >= ATTEMPTS || timer.isShutdown()) {
+                LOG.info(
+                    "ROUTING-0721 webhook of "
+                        + job.id()
+                        + " not delivered after "
+                        + attempt
+                        + " attempts (last: "
+                        + (failure == null ? "HTTP " + status : failure.getClass().getSimpleName())
+                        + ")");
+                return;
+              }
+              timer.schedule(
+                  () -> send(job, body, attempt + 1), 1L << (attempt - 1), TimeUnit.SECONDS);
+            });
+  }
+
+  @PreDestroy
+  void stop() {
+    timer.shutdownNow();
+  }
+}
