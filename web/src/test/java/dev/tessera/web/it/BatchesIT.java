@@ -78,6 +78,17 @@ class BatchesIT {
     return n;
   }
 
+  /** A tenant with credits: the test models are priced, so their calls are held and settled. */
+  static String tenantWithCredits() {
+    String tenant = operator.createTenant("STANDARD");
+    Reply granted =
+        operator.post(
+            "/api/v1/tenants/" + tenant + "/credits",
+            "{\"type\":\"GRANT\",\"amount\":1000000000,\"reason\":\"batch tests\"}");
+    assertThat(granted.status()).as(granted.toString()).isEqualTo(201);
+    return tenant;
+  }
+
   static Api developer(String tenant) {
     return operator.as(operator.createKey(tenant, "inference")[1]);
   }
@@ -167,7 +178,7 @@ class BatchesIT {
 
   /** A tenant that never falls back, so a failing provider's failures reach the batch. */
   static String tenantWithoutFallback() {
-    String tenant = operator.createTenant("STANDARD");
+    String tenant = tenantWithCredits();
     Reply policy =
         operator.send(
             operator
@@ -206,7 +217,7 @@ class BatchesIT {
   void a_batch_on_the_offline_model_completes_answers_every_line_and_calls_its_webhook()
       throws Exception {
     upstream.stubFor(post(urlEqualTo("/hooks/done")).willReturn(aResponse().withStatus(204)));
-    Api dev = developer(operator.createTenant("STANDARD"));
+    Api dev = developer(tenantWithCredits());
     Reply submitted =
         dev.post(
             "/v1/batches",
@@ -271,11 +282,11 @@ class BatchesIT {
 
   @Test
   void another_tenants_batch_is_not_found() {
-    Api owner = developer(operator.createTenant("STANDARD"));
+    Api owner = developer(tenantWithCredits());
     Reply submitted = owner.post("/v1/batches", batchOf(null, QUESTION.formatted("Refunds?")));
     assertThat(submitted.status()).as(submitted.toString()).isEqualTo(202);
     String id = submitted.json().getString("id");
-    Api stranger = developer(operator.createTenant("STANDARD"));
+    Api stranger = developer(tenantWithCredits());
     for (Reply r :
         List.of(
             stranger.get("/v1/batches/" + id),
@@ -291,7 +302,7 @@ class BatchesIT {
 
   @Test
   void bad_input_is_a_400_naming_the_field_and_writes_nothing() throws Exception {
-    String tenant = operator.createTenant("STANDARD");
+    String tenant = tenantWithCredits();
     Api dev = developer(tenant);
     String good = QUESTION.formatted("Refunds?");
     StringBuilder tooMany = new StringBuilder("{\"requests\":[");

@@ -224,6 +224,7 @@ class LedgerConcurrencyIT {
       tenants.add(t);
       callers.add(new Api[] {operator.as(key), operator.as(key).on(b)});
     }
+    LedgerFixture.awaitModel(callers.get(0)[1], model);
     Set<String> charged = ConcurrentHashMap.newKeySet();
     Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(12);
@@ -303,6 +304,7 @@ class LedgerConcurrencyIT {
     String tenant = operator.createTenant("STANDARD");
     ledger.grant(tenant, 10_000, null);
     Api onB = operator.as(operator.createKey(tenant, "inference")[1]).on(b);
+    LedgerFixture.awaitModel(onB, model);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     for (int i = 0; i < 8; i++) {
       pool.submit(

@@ -88,6 +88,17 @@ final class LedgerFixture {
     return name;
   }
 
+  /** Waits until the node {@code as} talks to lists {@code model} (catalogs refresh every 2 s). */
+  static void awaitModel(Api as, String model) throws InterruptedException {
+    long until = System.currentTimeMillis() + 60_000;
+    while (!as.get("/v1/models").body().contains("\"" + model + "\"")) {
+      assertThat(System.currentTimeMillis())
+          .as("model " + model + " never listed")
+          .isLessThan(until);
+      Thread.sleep(200);
+    }
+  }
+
   /** Removes every provider this fixture added (the catalog is platform-wide). */
   void removeModels() {
     providers.forEach(p -> operator.delete("/api/v1/providers/" + p));

@@ -42,8 +42,15 @@ class TierMoveIT {
     for (int i = 0; i < 20; i++) {
       acknowledged.add(created(admin.createUser(tenant, "seed" + i + "@example.com")));
     }
+    // credits travel too: the append-only ledger is copied and purged like any tenant table
+    LedgerFixture ledger = new LedgerFixture(platform, null);
+    for (int i = 0; i < 3; i++) {
+      assertThat(ledger.grant(tenant, 100 + i, "move-" + i).status()).isEqualTo(201);
+    }
 
     moveUnderLoad(tenant, admin, "PROFESSIONAL", acknowledged, "a");
+    assertThat(ledger.balance(tenant)).containsExactly(303, 0);
+    ledger.assertInvariants(tenant, true);
     String db = "tessera_t_" + tenant.replace("-", "");
     assertThat(rowsOf(Platform.DATABASE, tenant)).as("left behind in the shared database").isZero();
     assertThat(rowsOf(db, tenant)).isPositive();
@@ -57,6 +64,9 @@ class TierMoveIT {
     assertAllPresentOnce(admin, tenant, acknowledged);
 
     moveUnderLoad(tenant, admin, "STANDARD", acknowledged, "b");
+    assertThat(ledger.balance(tenant)).containsExactly(303, 0);
+    assertThat(operator.all("/api/v1/tenants/" + tenant + "/credits/events")).hasSize(3);
+    ledger.assertInvariants(tenant, true);
     assertThat(databaseExists(db)).as("the dedicated database is dropped").isFalse();
     assertAllPresentOnce(admin, tenant, acknowledged);
   }

@@ -124,15 +124,21 @@ final class TenantTables {
   }
 
   /**
-   * Deletes every row of the pinned tenant, children first. Append-only tables (the credit ledger),
-   * which the application may not delete from, are purged through {@code
-   * tessera_meta.purge_tenant_rows}, which only works while this transaction holds the tenant's
-   * lock exclusively, as a move or a purge does.
+   * Deletes every row of the pinned tenant, children first, holding the tenant's lock exclusively
+   * in this database. Append-only tables (the credit ledger), which the application may not delete
+   * from, are purged through {@code tessera_meta.purge_tenant_rows}, which only works while this
+   * transaction holds the tenant's lock exclusively, as a move or a purge does.
    */
   static void deleteAll(Connection c, List<String> ordered) throws SQLException {
     try (Statement s = c.createStatement();
         PreparedStatement appendOnly =
             c.prepareStatement("SELECT tessera_meta.purge_tenant_rows(?::regclass)")) {
+      // whole-tenant removal holds the tenant exclusively in this database too (re-entrant when
+      // the caller already does); the append-only purge insists on it
+      s.executeQuery(
+              "SELECT pg_advisory_xact_lock(tessera_meta.tenant_lock_key("
+                  + "current_setting('app.tenant_id')::uuid))")
+          .close();
       for (int i = ordered.size() - 1; i >= 0; i--) {
         String table = "public." + DatabaseServer.identifier(ordered.get(i));
         if (mayDelete(c, table)) {
