@@ -460,6 +460,44 @@ BEGIN
                    FROM public.credit_accounts a WHERE a.tenant_id = t;
 END $$;
 
+-- Records calls that cost nothing (the built-in models, free cache hits) in one round trip per
+-- batch: each as a settled zero reservation and one SETTLE event of 0, once per request id.
+CREATE FUNCTION tessera_meta.billing_record_free(p_requests text[], p_keys uuid[], p_tags text[],
+                                                 p_models text[], p_served text[],
+                                                 p_in integer[], p_out integer[],
+                                                 p_cached integer[], p_cache text[], p_actor text)
+RETURNS integer
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    t uuid := tessera_meta.billing_tenant();
+    n integer;
+BEGIN
+    WITH calls AS (
+        SELECT DISTINCT ON (request_id) * FROM unnest(p_requests, p_keys, p_tags, p_models, p_served, p_in, p_out,
+                             p_cached, p_cache)
+                   AS u(request_id, api_key_id, tag, model_requested, model_served,
+                        tokens_in, tokens_out, tokens_cached, cache)),
+    fresh AS (
+        INSERT INTO public.credit_reservations (tenant_id, request_id, amount, status, charged,
+                                                api_key_id, tag, model_requested, expires_at,
+                                                closed_at, closed_by)
+        SELECT t, request_id, 0, 'SETTLED', 0, api_key_id, tag, model_requested, now(), now(),
+               p_actor
+          FROM calls
+        ON CONFLICT DO NOTHING
+        RETURNING request_id)
+    INSERT INTO public.credit_events (tenant_id, id, type, amount, balance_delta, hold_delta,
+                                      request_id, api_key_id, tag, model_requested, model_served,
+                                      tokens_in, tokens_out, tokens_cached, cache, actor)
+    SELECT t, gen_random_uuid(), 'SETTLE', 0, 0, 0, c.request_id, c.api_key_id, c.tag,
+           c.model_requested, c.model_served, c.tokens_in, c.tokens_out, c.tokens_cached, c.cache,
+           p_actor
+      FROM calls c JOIN fresh f ON f.request_id = c.request_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END $$;
+
 -- Recomputes the tenant's projection from its whole event stream; repairs it when they differ
 -- and answers the drift found (zero when the projection was right).
 CREATE FUNCTION tessera_meta.billing_reconcile()
@@ -536,4 +574,5 @@ GRANT EXECUTE ON FUNCTION tessera_meta.billing_settle(text, bigint, text, intege
 GRANT EXECUTE ON FUNCTION tessera_meta.billing_release(text, text, text, boolean) TO tessera_app;
 GRANT EXECUTE ON FUNCTION tessera_meta.billing_movement(text, bigint, text, text, text, text) TO tessera_app;
 GRANT EXECUTE ON FUNCTION tessera_meta.billing_reconcile() TO tessera_app;
+GRANT EXECUTE ON FUNCTION tessera_meta.billing_record_free(text[], uuid[], text[], text[], text[], integer[], integer[], integer[], text[], text) TO tessera_app;
 GRANT EXECUTE ON FUNCTION tessera_meta.billing_reap(integer) TO tessera_app;

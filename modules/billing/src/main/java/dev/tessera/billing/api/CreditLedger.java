@@ -30,6 +30,16 @@ public interface CreditLedger {
    */
   Settlement charge(HoldRequest hold, ServedUsage usage);
 
+  /**
+   * Records a call whose usage is known and nothing was spent for it yet: when it costs nothing
+   * (the built-in models, free cache hits) the record is written asynchronously in batches (a crash
+   * may lose the last fraction of a second of such zero-cost records, never credits); otherwise as
+   * {@link #charge}, synchronously.
+   *
+   * @throws InsufficientCreditsException when it costs something the credits cannot cover
+   */
+  void meter(HoldRequest hold, ServedUsage usage);
+
   /** Gives the whole hold back (the call failed before producing anything); idempotent. */
   void release(TenantId tenant, String requestId, String reason);
 

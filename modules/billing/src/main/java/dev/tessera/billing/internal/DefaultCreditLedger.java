@@ -44,6 +44,7 @@ public class DefaultCreditLedger implements CreditLedger {
 
   @Inject Pricing pricing;
   @Inject BillingMetrics metrics;
+  @Inject UsageRecorder recorder;
 
   @Override
   public Hold reserve(HoldRequest r) {
@@ -59,6 +60,16 @@ public class DefaultCreditLedger implements CreditLedger {
   public Settlement settle(TenantId tenant, Tier tier, String requestId, ServedUsage usage) {
     long cost = pricing.cost(tier, usage);
     return data.inTenant(tenant, c -> settle(c, requestId, cost, usage));
+  }
+
+  @Override
+  public void meter(HoldRequest r, ServedUsage usage) {
+    boolean free =
+        pricing.cost(r.tier(), usage) == 0
+            && pricing.worstCase(r.tier(), r.price(), r.inputTokens(), r.maxOutputTokens()) == 0;
+    if (!free || !recorder.offer(r, usage)) {
+      charge(r, usage); // priced, or the recorder is saturated: record it now
+    }
   }
 
   @Override

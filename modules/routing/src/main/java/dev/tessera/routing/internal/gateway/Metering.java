@@ -71,7 +71,10 @@ public class Metering {
     return new Meter(call, requested);
   }
 
-  /** Charges an answer whose usage is known and nothing was spent for it yet, in one go. */
+  /**
+   * Charges an answer whose usage is known and nothing was spent for it yet, in one go; free ones
+   * (built-in models, free cache hits) are recorded off the request path.
+   */
   void chargeNow(
       GatewayCall call,
       CatalogModel requested,
@@ -79,7 +82,7 @@ public class Metering {
       Usage usage,
       CacheStatus cache) {
     Usage known = usage == null ? Usage.NONE : usage;
-    ledger.charge(
+    ledger.meter(
         holdRequest(call, requested, known.promptTokens(), known.completionTokens()),
         served(requested, served, known, cache));
   }
