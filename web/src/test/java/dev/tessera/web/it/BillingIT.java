@@ -16,6 +16,7 @@ import jakarta.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +118,90 @@ class BillingIT {
         .filteredOn(e -> e.startsWith("SETTLE"))
         .containsExactly("SETTLE:28");
     assertThat(ledger.balance(tenant)).containsExactly(1_000 - 28, 0);
+    ledger.assertInvariants(tenant, true);
+  }
+
+  @Test
+  void a_stream_the_client_abandons_is_charged_for_what_was_produced_and_no_more()
+      throws Exception {
+    String path = "abandon-" + LedgerFixture.unique();
+    StringBuilder sse = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      sse.append(
+              "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                  + "\"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"")
+          .append("word")
+          .append(i)
+          .append(" ")
+          .append("\"}}]}\n\n");
+    }
+    sse.append("data: [DONE]\n\n");
+    upstream.stubFor(
+        post(urlEqualTo("/" + path + "/v1/chat/completions"))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "text/event-stream")
+                    .withBody(sse.toString())
+                    .withChunkedDribbleDelay(40, 8_000)));
+    String model = ledger.model(path, 1, 1_000_000, 2_000_000);
+    String tenant = operator.createTenant("STANDARD");
+    ledger.grant(tenant, 100_000, null);
+    String key = operator.createKey(tenant, "inference")[1];
+    String body =
+        "{\"model\":\""
+            + model
+            + "\",\"stream\":true,\"max_tokens\":1000,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Talk\"}]}";
+    String requestId;
+    // a plain socket, so hanging up is unambiguous: read the first events, then close it
+    java.net.URI base = java.net.URI.create(operator.base);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", base.getPort())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Authorization: Bearer "
+                      + key
+                      + "\r\nContent-Type: application/json\r\nContent-Length: "
+                      + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                      + "\r\n\r\n"
+                      + body)
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      long t0 = System.nanoTime();
+      java.io.InputStream in = socket.getInputStream();
+      StringBuilder seen = new StringBuilder();
+      byte[] buffer = new byte[512];
+      while (!seen.toString().contains("word1 ")) {
+        int n = in.read(buffer);
+        assertThat(n).as(seen.toString()).isPositive();
+        seen.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      // the first events arrive as they are produced, long before the 8 s stream ends
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+      assertThat(seen.toString()).startsWith("HTTP/1.1 200");
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(?i)x-request-id: (\\S+)").matcher(seen);
+      assertThat(m.find()).isTrue();
+      requestId = m.group(1);
+    }
+    long until = System.currentTimeMillis() + 30_000;
+    while (ledger.eventsOf(tenant, requestId).stream().noneMatch(e -> e.startsWith("SETTLE"))
+        && System.currentTimeMillis() < until) {
+      Thread.sleep(100);
+    }
+    List<String> events = ledger.eventsOf(tenant, requestId);
+    long charged =
+        Long.parseLong(
+            events.stream()
+                .filter(e -> e.startsWith("SETTLE"))
+                .findFirst()
+                .orElseThrow()
+                .substring(7));
+    // what was produced before the hang-up is charged: more than nothing, less than half of the
+    // whole stream (270 characters, ~68 tokens at 2 = 136 plus the prompt), and far from the
+    // 1,000-token hold, which is released
+    assertThat(charged).as(events.toString()).isPositive().isLessThan(100);
+    assertThat(events).anyMatch(e -> e.startsWith("RELEASE"));
     ledger.assertInvariants(tenant, true);
   }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.tessera.web.it.Api.Reply;
+import jakarta.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,8 +61,13 @@ class LedgerConcurrencyIT {
     b =
         platform.nodeB(
             Map.of(
-                "TESSERA_GATEWAY_INTERACTIVE_DEADLINE", "PT5S",
-                "TESSERA_BILLING_RESERVATION_GRACE", "PT1S"));
+                "TESSERA_GATEWAY_INTERACTIVE_DEADLINE",
+                "PT5S",
+                "TESSERA_BILLING_RESERVATION_GRACE",
+                "PT1S",
+                // reports through the replica data source (here: the same server, read-only)
+                "TESSERA_DB_REPLICA_URL",
+                "jdbc:postgresql://127.0.0.1:" + platform.pg.getPort() + "/" + Platform.DATABASE));
   }
 
   @AfterAll
@@ -351,6 +357,15 @@ class LedgerConcurrencyIT {
     assertThat(after.status()).as(after.toString()).isEqualTo(200);
     assertThat(ledger.balance(tenant)).containsExactly(10_000 - 15, 0);
     ledger.assertInvariants(tenant, true);
+
+    // B reads reports from its replica data source: the settled call and the 8 dead ones
+    Reply report = operator.on(b).get("/api/v1/tenants/" + tenant + "/usage?groupBy=model");
+    assertThat(report.status()).as(report.toString()).isEqualTo(200);
+    JsonObject row = report.json().getJsonArray("data").getJsonObject(0);
+    assertThat(row.getString("group")).isEqualTo(model);
+    assertThat(row.getInt("requests")).isEqualTo(1);
+    assertThat(row.getInt("failed")).isEqualTo(8);
+    assertThat(row.getInt("cost")).isEqualTo(15);
   }
 
   private static long openHolds(String tenant) throws SQLException {

@@ -57,17 +57,15 @@ final class ConnectionPools implements AutoCloseable {
               d.equals(server.sharedDatabase())
                   ? replica
                   : replica.substring(0, replica.lastIndexOf('/') + 1) + d;
-          HikariDataSource ds = open(d, url, "tessera-replica-");
-          ds.setReadOnly(true);
-          return ds;
+          return open(d, url, "tessera-replica-", true);
         });
   }
 
   private HikariDataSource open(String database) {
-    return open(database, server.jdbcUrl(database), "tessera-");
+    return open(database, server.jdbcUrl(database), "tessera-", false);
   }
 
-  private HikariDataSource open(String database, String url, String poolPrefix) {
+  private HikariDataSource open(String database, String url, String poolPrefix, boolean readOnly) {
     boolean shared = database.equals(server.sharedDatabase());
     HikariConfig config = new HikariConfig();
     config.setPoolName(poolPrefix + database);
@@ -82,6 +80,7 @@ final class ConnectionPools implements AutoCloseable {
     config.setIdleTimeout(60_000);
     config.setConnectionTimeout(10_000);
     config.setAutoCommit(true);
+    config.setReadOnly(readOnly);
     return new HikariDataSource(config);
   }
 
