@@ -5,7 +5,6 @@ import dev.tessera.billing.api.BudgetAlert;
 import dev.tessera.billing.api.Budgets;
 import dev.tessera.billing.api.NewBudget;
 import dev.tessera.tenancy.api.ConflictException;
-import dev.tessera.tenancy.api.Cursors;
 import dev.tessera.tenancy.api.InvalidInputException;
 import dev.tessera.tenancy.api.NotFoundException;
 import dev.tessera.tenancy.api.Page;
@@ -20,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -131,35 +129,20 @@ public class DefaultBudgets implements Budgets {
 
   @Override
   public Page<Budget> list(TenantId tenant, PageRequest page) {
-    Cursors.Position after = page.cursor() == null ? null : Cursors.decode(page.cursor());
     List<Budget> rows =
         data.inTenant(
             tenant,
-            c -> {
-              String sql =
-                  "SELECT b.*, w.window_start, coalesce(w.spent, 0) AS spent,"
-                      + " coalesce(w.reserved, 0) AS reserved FROM public.budgets b"
-                      + " LEFT JOIN public.budget_windows w ON w.tenant_id = b.tenant_id"
-                      + " AND w.budget_id = b.id"
-                      + " AND w.window_start = tessera_meta.billing_window_start(b.period, now())"
-                      + (after == null ? "" : " WHERE (b.created_at, b.id) > (?, ?)")
-                      + " ORDER BY b.created_at, b.id LIMIT ?";
-              try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                if (after != null) {
-                  ps.setTimestamp(i++, Timestamp.from(after.createdAt()));
-                  ps.setObject(i++, after.id());
-                }
-                ps.setInt(i, page.size() + 1);
-                List<Budget> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next()) {
-                    out.add(budget(rs));
-                  }
-                }
-                return out;
-              }
-            });
+            c ->
+                LedgerRows.fetch(
+                    c,
+                    "SELECT b.*, w.window_start, coalesce(w.spent, 0) AS spent,"
+                        + " coalesce(w.reserved, 0) AS reserved FROM public.budgets b"
+                        + " LEFT JOIN public.budget_windows w ON w.tenant_id = b.tenant_id"
+                        + " AND w.budget_id = b.id"
+                        + " AND w.window_start = tessera_meta.billing_window_start(b.period, now())",
+                    "b",
+                    page,
+                    DefaultBudgets::budget));
     return LedgerRows.page(rows, page.size(), Budget::createdAt, Budget::id);
   }
 
@@ -201,42 +184,30 @@ public class DefaultBudgets implements Budgets {
 
   @Override
   public Page<BudgetAlert> alerts(TenantId tenant, PageRequest page) {
-    Cursors.Position after = page.cursor() == null ? null : Cursors.decode(page.cursor());
     List<BudgetAlert> rows =
         data.inTenant(
             tenant,
-            c -> {
-              String sql =
-                  "SELECT id, budget_id, window_start, threshold, spent, limit_amount, created_at,"
-                      + " delivered_at FROM public.budget_alerts"
-                      + (after == null ? "" : " WHERE (created_at, id) > (?, ?)")
-                      + " ORDER BY created_at, id LIMIT ?";
-              try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                if (after != null) {
-                  ps.setTimestamp(i++, Timestamp.from(after.createdAt()));
-                  ps.setObject(i++, after.id());
-                }
-                ps.setInt(i, page.size() + 1);
-                List<BudgetAlert> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next()) {
-                    Timestamp delivered = rs.getTimestamp(8);
-                    out.add(
-                        new BudgetAlert(
-                            (UUID) rs.getObject(1),
-                            (UUID) rs.getObject(2),
-                            rs.getDate(3).toLocalDate(),
-                            rs.getInt(4),
-                            rs.getLong(5),
-                            rs.getLong(6),
-                            rs.getTimestamp(7).toInstant(),
-                            delivered == null ? null : delivered.toInstant()));
-                  }
-                }
-                return out;
-              }
-            });
+            c ->
+                LedgerRows.fetch(
+                    c,
+                    "SELECT a.id, a.budget_id, a.window_start, a.threshold, a.spent, a.limit_amount,"
+                        + " a.created_at, a.delivered_at FROM public.budget_alerts a",
+                    "a",
+                    page,
+                    DefaultBudgets::alert));
     return LedgerRows.page(rows, page.size(), BudgetAlert::createdAt, BudgetAlert::id);
+  }
+
+  private static BudgetAlert alert(ResultSet rs) throws SQLException {
+    Timestamp delivered = rs.getTimestamp(8);
+    return new BudgetAlert(
+        (UUID) rs.getObject(1),
+        (UUID) rs.getObject(2),
+        rs.getDate(3).toLocalDate(),
+        rs.getInt(4),
+        rs.getLong(5),
+        rs.getLong(6),
+        rs.getTimestamp(7).toInstant(),
+        delivered == null ? null : delivered.toInstant());
   }
 }

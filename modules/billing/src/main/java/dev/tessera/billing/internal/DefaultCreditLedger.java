@@ -12,7 +12,6 @@ import dev.tessera.billing.api.Reconciliation;
 import dev.tessera.billing.api.ServedUsage;
 import dev.tessera.billing.api.Settlement;
 import dev.tessera.tenancy.api.ConflictException;
-import dev.tessera.tenancy.api.Cursors;
 import dev.tessera.tenancy.api.InvalidInputException;
 import dev.tessera.tenancy.api.NotFoundException;
 import dev.tessera.tenancy.api.Page;
@@ -27,7 +26,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -241,33 +239,16 @@ public class DefaultCreditLedger implements CreditLedger {
 
   @Override
   public Page<LedgerEvent> events(TenantId tenant, PageRequest page) {
-    Cursors.Position after = page.cursor() == null ? null : Cursors.decode(page.cursor());
     List<LedgerEvent> rows =
         data.inTenant(
             tenant,
-            c -> {
-              String sql =
-                  "SELECT "
-                      + EVENT_COLUMNS
-                      + " FROM public.credit_events"
-                      + (after == null ? "" : " WHERE (created_at, id) > (?, ?)")
-                      + " ORDER BY created_at, id LIMIT ?";
-              try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                if (after != null) {
-                  ps.setTimestamp(i++, Timestamp.from(after.createdAt()));
-                  ps.setObject(i++, after.id());
-                }
-                ps.setInt(i, page.size() + 1);
-                List<LedgerEvent> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next()) {
-                    out.add(LedgerRows.event(rs));
-                  }
-                }
-                return out;
-              }
-            });
+            c ->
+                LedgerRows.fetch(
+                    c,
+                    "SELECT " + EVENT_COLUMNS + " FROM public.credit_events e",
+                    "e",
+                    page,
+                    LedgerRows::event));
     return LedgerRows.page(rows, page.size(), LedgerEvent::createdAt, LedgerEvent::id);
   }
 
