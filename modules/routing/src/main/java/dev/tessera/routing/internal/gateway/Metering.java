@@ -8,6 +8,7 @@ import dev.tessera.billing.api.TokenCounts;
 import dev.tessera.routing.api.CacheStatus;
 import dev.tessera.routing.api.GatewayCall;
 import dev.tessera.routing.api.Usage;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -32,6 +33,13 @@ public class Metering {
   @Inject
   @ConfigProperty(name = "tessera.billing.reservation-grace", defaultValue = "PT30S")
   String reservationGrace;
+
+  private Duration grace;
+
+  @PostConstruct
+  void parseSettings() {
+    grace = Duration.parse(reservationGrace);
+  }
 
   /** One request's hold: settled or released once, whatever races. */
   final class Meter {
@@ -95,8 +103,7 @@ public class Metering {
 
   private HoldRequest holdRequest(
       GatewayCall call, CatalogModel requested, long inputTokens, long maxOutputTokens) {
-    Instant expires =
-        Instant.now().plus(call.deadline().remaining()).plus(Duration.parse(reservationGrace));
+    Instant expires = Instant.now().plus(call.deadline().remaining()).plus(grace);
     return new HoldRequest(
         call.tenant(),
         call.tier(),
