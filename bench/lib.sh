@@ -85,7 +85,8 @@ start_tessera() { # extra "VAR=value" settings... -> TS_PID, TS_PORT, TS (base U
   TS_PORT=$(free_port)
   mkdir -p "$RUN/tessera-data" "$RUN/tmp"
   say "starting Tessera on 127.0.0.1:$TS_PORT"
-  (cd "$RUN" && env "$@" TESSERA_DATA_DIR="$RUN/tessera-data" TESSERA_PORT="$TS_PORT" TESSERA_ADMIN_TOKEN=bench-token \
+  # exec: TS_PID must be the JVM itself, or stopping it leaves Tessera (and its database) running
+  (cd "$RUN" && exec env "$@" TESSERA_DATA_DIR="$RUN/tessera-data" TESSERA_PORT="$TS_PORT" TESSERA_ADMIN_TOKEN=bench-token \
     java -Xmx1g -Djava.io.tmpdir="$RUN/tmp" -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
     -jar "$RUN/payara-micro.jar" --deploy "$RUN/tessera.war" --contextroot / --port "$TS_PORT" \
     --nocluster --interfaces 127.0.0.1 --nohostaware --disablephonehome >"$RUN/tessera.log" 2>&1) &

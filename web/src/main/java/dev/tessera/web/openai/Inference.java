@@ -18,9 +18,7 @@ import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.StringReader;
-import java.time.Duration;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What every /v1 call starts with: a tenant key with the inference scope (the operator token has no
@@ -34,10 +32,7 @@ public class Inference {
   @Inject RequestCaller caller;
   @Inject Admission admission;
   @Inject HttpServletRequest http;
-
-  @Inject
-  @ConfigProperty(name = "tessera.gateway.interactive-deadline", defaultValue = "PT30S")
-  String interactiveDeadline;
+  @Inject InferenceSettings settings;
 
   private final String requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
 
@@ -61,7 +56,7 @@ public class Inference {
         key.tier(),
         key.keyId(),
         requestId,
-        Deadline.after(Duration.parse(interactiveDeadline)),
+        Deadline.after(settings.interactiveDeadline()),
         fallback(),
         tag());
   }

@@ -34,6 +34,13 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
   private static final String START = RequestMetrics.class.getName() + ".start";
   private static final Logger LOG = Logger.getLogger(RequestMetrics.class.getName());
   private static final Map<String, Timer> TIMERS = new ConcurrentHashMap<>();
+
+  /** Route templates by resource method: worked out once, not with regexes on every request. */
+  private static final Map<Route, String> TEMPLATES = new ConcurrentHashMap<>();
+
+  /** A matched resource method, on the class it was matched through. */
+  private record Route(Class<?> type, Method method) {}
+
   static final Metadata LATENCY =
       Metadata.builder()
           .withName("tessera_http_request_duration")
@@ -58,8 +65,7 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
     if (!(request.getProperty(START) instanceof Long start)) {
       return;
     }
-    String endpoint =
-        request.getMethod() + " " + template(request.getUriInfo().getBaseUri().getPath());
+    String endpoint = request.getMethod() + " " + template(request);
     String tenant =
         caller.isPlatformAdmin()
             ? "platform"
@@ -86,12 +92,19 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
     }
   }
 
-  private String template(String applicationPath) {
+  private String template(ContainerRequestContext request) {
     Class<?> type = resource == null ? null : resource.getResourceClass();
     Method method = resource == null ? null : resource.getResourceMethod();
     if (type == null || method == null) {
       return "unmatched";
     }
+    // a resource class belongs to one application, so the template never changes
+    return TEMPLATES.computeIfAbsent(
+        new Route(type, method),
+        r -> template(request.getUriInfo().getBaseUri().getPath(), r.type(), r.method()));
+  }
+
+  private static String template(String applicationPath, Class<?> type, Method method) {
     String base =
         type.isAnnotationPresent(Path.class) ? type.getAnnotation(Path.class).value() : "";
     String sub =

@@ -48,7 +48,7 @@ public class AnthropicAdapter implements ProviderAdapter {
       return CompletableFuture.failedFuture(Failures.unsupported(KIND, e.getMessage()));
     }
     String schemaTool = AnthropicWire.schemaTool(request);
-    return transport.postJson(
+    return transport.postChat(
         KIND,
         uri(endpoint),
         headers(endpoint),

@@ -59,7 +59,7 @@ public class GeminiAdapter implements ProviderAdapter {
       return CompletableFuture.failedFuture(Failures.unsupported(KIND, e.getMessage()));
     }
     String model = endpoint.modelFor(request.model());
-    return transport.postJson(
+    return transport.postChat(
         KIND,
         uri(endpoint, model, ":generateContent"),
         headers(endpoint),

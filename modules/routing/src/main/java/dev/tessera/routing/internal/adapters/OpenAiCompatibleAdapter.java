@@ -45,7 +45,7 @@ public class OpenAiCompatibleAdapter implements ProviderAdapter {
   public CompletableFuture<ChatResponse> chat(
       ProviderEndpoint endpoint, ChatRequest request, Deadline deadline) {
     JsonObject body = OpenAiWire.chatBody(request, endpoint.modelFor(request.model()), false);
-    return transport.postJson(
+    return transport.postChat(
         KIND,
         ProviderTransport.uri(endpoint.baseUrl(), "/chat/completions", endpoint.queryParameters()),
         headers(endpoint),

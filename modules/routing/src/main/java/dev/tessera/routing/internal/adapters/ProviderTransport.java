@@ -17,19 +17,29 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The HTTP side of every adapter: one shared, pooled HTTP/1.1 client, JSON POSTs bounded by the
+ * The HTTP side of every adapter: shared, pooled HTTP/1.1 clients, JSON POSTs bounded by the
  * caller's deadline, SSE streams relayed as they arrive, and every failure turned into a {@link
  * ProviderException}. HTTP/1.1 because streaming providers and proxies in front of them handle it
  * best, and the pool reuses connections just as well for one-request-at-a-time calls.
+ *
+ * <p>Chat answers go through a client without an executor of its own: the request leaves from the
+ * caller's thread and the answer is decoded on the client's selector thread as it arrives, so the
+ * waiting request thread is woken once instead of after three thread hand-offs. Nothing on that
+ * path blocks (chat answers are bounded by max_tokens; failures, which may start a fallback, are
+ * passed to another pool first). Streams and embeddings keep the client's worker pool: a stream's
+ * end settles its bill in the database, and embedding answers can be megabytes of JSON.
  */
 @ApplicationScoped
 public class ProviderTransport {
@@ -39,19 +49,34 @@ public class ProviderTransport {
   /** Fires stream deadlines; one daemon thread is plenty, the tasks only flag and abort. */
   private static final ScheduledExecutorService DEADLINES = deadlineTimer();
 
-  private HttpClient client;
+  /**
+   * Completes failed chat calls off the selector thread; a failure may start a retry or fallback,
+   * which only starts non-blocking calls, so two threads are plenty.
+   */
+  private static final ExecutorService FAILURES = failurePool();
 
-  /** For CDI; the client is built in {@link #start()}. */
+  private HttpClient client;
+  private HttpClient answers;
+
+  /** For CDI; the clients are built in {@link #start()}. */
   protected ProviderTransport() {}
 
+  /** One client for everything (tests). */
   public ProviderTransport(HttpClient client) {
+    this(client, client);
+  }
+
+  /** {@code client} for streams and embeddings, {@code answers} for chat answers. */
+  public ProviderTransport(HttpClient client, HttpClient answers) {
     this.client = client;
+    this.answers = answers;
   }
 
   @PostConstruct
   void start() {
     if (client == null) {
       client = defaultClient();
+      answers = answersClient();
     }
   }
 
@@ -67,9 +92,47 @@ public class ProviderTransport {
   }
 
   /**
-   * POSTs {@code body} and decodes the 2xx answer; the future fails only with ProviderException.
+   * The client for chat answers: sends from the caller's thread, completes on its selector thread.
+   */
+  public static HttpClient answersClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(CONNECT_TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(Runnable::run)
+        .build();
+  }
+
+  /**
+   * POSTs a chat request and decodes its 2xx answer where it arrives (see the class comment); the
+   * future fails only with ProviderException, and never on the client's selector thread.
+   */
+  <T> CompletableFuture<T> postChat(
+      String provider,
+      URI uri,
+      Map<String, String> headers,
+      JsonObject body,
+      Deadline deadline,
+      Function<JsonObject, T> decoder) {
+    return post(answers, provider, uri, headers, body, deadline, decoder);
+  }
+
+  /**
+   * POSTs {@code body} and decodes the 2xx answer on the client's worker pool; the future fails
+   * only with ProviderException.
    */
   <T> CompletableFuture<T> postJson(
+      String provider,
+      URI uri,
+      Map<String, String> headers,
+      JsonObject body,
+      Deadline deadline,
+      Function<JsonObject, T> decoder) {
+    return post(client, provider, uri, headers, body, deadline, decoder);
+  }
+
+  private static <T> CompletableFuture<T> post(
+      HttpClient via,
       String provider,
       URI uri,
       Map<String, String> headers,
@@ -82,7 +145,7 @@ public class ProviderTransport {
     Duration budget = deadline.remaining();
     HttpRequest request = request(uri, headers, body, budget, "application/json");
     CompletableFuture<HttpResponse<String>> sent =
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        via.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     CompletableFuture<T> result = new CompletableFuture<>();
     sent.handle((response, error) -> decode(provider, response, error, decoder))
         // The request timeout covers only the wait for headers; this bounds the body too.
@@ -93,7 +156,9 @@ public class ProviderTransport {
                 result.complete(value);
               } else {
                 sent.cancel(true); // frees the connection if the provider still hangs
-                result.completeExceptionally(Failures.fromThrowable(provider, error, false));
+                // a failure may retry or fall back: never on the thread that reads answers
+                ProviderException failure = Failures.fromThrowable(provider, error, false);
+                FAILURES.execute(() -> result.completeExceptionally(failure));
               }
             });
     // A caller giving up (hedging, client gone) aborts the upstream request as well.
@@ -196,6 +261,27 @@ public class ProviderTransport {
       sep = '&';
     }
     return URI.create(s.toString());
+  }
+
+  private static ExecutorService failurePool() {
+    ClassLoader app = ProviderTransport.class.getClassLoader();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "tessera-provider-failures");
+              t.setDaemon(true);
+              t.setContextClassLoader(app); // fallbacks may look up JSON-P providers
+              t.setUncaughtExceptionHandler(
+                  (th, e) -> LOG.log(Level.WARNING, "ROUTING-0002 failure handling failed", e));
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static ScheduledExecutorService deadlineTimer() {

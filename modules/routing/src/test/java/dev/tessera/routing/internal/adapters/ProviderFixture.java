@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Mock providers on loopback, the shared transport, and the requests the adapter tests send. */
 final class ProviderFixture {
-  /** One client for all tests, as in production: exercises connection reuse across tests. */
+  /** The clients production uses, shared by all tests: exercises connection reuse across tests. */
   static final ProviderTransport TRANSPORT =
-      new ProviderTransport(ProviderTransport.defaultClient());
+      new ProviderTransport(ProviderTransport.defaultClient(), ProviderTransport.answersClient());
 
   static final ToolDefinition WEATHER_TOOL =
       new ToolDefinition(

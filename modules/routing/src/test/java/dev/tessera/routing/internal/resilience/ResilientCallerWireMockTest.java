@@ -33,7 +33,7 @@ class ResilientCallerWireMockTest {
 
   private static final String PATH = "/v1/chat/completions";
   private static final ProviderTransport TRANSPORT =
-      new ProviderTransport(ProviderTransport.defaultClient());
+      new ProviderTransport(ProviderTransport.defaultClient(), ProviderTransport.answersClient());
   private static final String ANSWER =
       """
       {"id":"chatcmpl-1","object":"chat.completion","model":"%s",
