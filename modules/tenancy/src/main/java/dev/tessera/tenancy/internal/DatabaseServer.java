@@ -74,8 +74,10 @@ final class DatabaseServer implements AutoCloseable {
             .setPort(port)
             .setServerConfig("max_connections", "300")
             .setServerConfig("listen_addresses", "127.0.0.1")
-            // zonky's builder turns synchronous_commit off (fine for throwaway test databases);
-            // this one keeps a ledger, and an acknowledged commit must survive a crash
+            // zonky starts PostgreSQL with -F (fsync off) and synchronous_commit off, fine for
+            // throwaway test databases; this one keeps a ledger, and an acknowledged commit must
+            // survive a crash (these -c settings come after -F on the command line, so they win)
+            .setServerConfig("fsync", "on")
             .setServerConfig("synchronous_commit", "on")
             .start();
     LOG.info(
