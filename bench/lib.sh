@@ -84,12 +84,16 @@ load_gate() { # waits until the 1-minute load is at most LOAD_MAX -> LOAD_FIRST,
 start_tessera() { # extra "VAR=value" settings... -> TS_PID, TS_PORT, TS (base URL)
   TS_PORT=$(free_port)
   mkdir -p "$RUN/tessera-data" "$RUN/tmp"
+  # the HTTP listener on loopback only (--interfaces covers only the data grid)
+  echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" \
+    >"$RUN/preboot-commands.txt"
   say "starting Tessera on 127.0.0.1:$TS_PORT"
   # exec: TS_PID must be the JVM itself, or stopping it leaves Tessera (and its database) running
   (cd "$RUN" && exec env "$@" TESSERA_DATA_DIR="$RUN/tessera-data" TESSERA_PORT="$TS_PORT" TESSERA_ADMIN_TOKEN=bench-token \
     java -Xmx1g -Djava.io.tmpdir="$RUN/tmp" -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
     -jar "$RUN/payara-micro.jar" --deploy "$RUN/tessera.war" --contextroot / --port "$TS_PORT" \
-    --nocluster --interfaces 127.0.0.1 --nohostaware --disablephonehome >"$RUN/tessera.log" 2>&1) &
+    --nocluster --interfaces 127.0.0.1 --nohostaware --disablephonehome \
+    --prebootcommandfile "$RUN/preboot-commands.txt" >"$RUN/tessera.log" 2>&1) &
   TS_PID=$!
   PIDS+=("$TS_PID")
   TS="http://127.0.0.1:$TS_PORT"

@@ -2,9 +2,11 @@ package dev.tessera.web.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,7 @@ class LauncherIT {
       awaitReady(first, port, out1);
       String printed = Files.readString(out1);
       assertThat(printed).contains("Tessera is running at http://127.0.0.1:" + port);
+      assertThat(listenAddresses(port)).as("HTTP listener addresses").containsOnly("127.0.0.1");
       Path tokenFile = data.resolve("admin-token");
       assertThat(tokenFile).exists();
       String token = Files.readString(tokenFile).trim();
@@ -176,5 +179,35 @@ class LauncherIT {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       throw new AssertionError("the launcher did not stop on SIGINT within 60 s");
     }
+  }
+
+  /**
+   * The local addresses of the sockets listening on {@code port}, from /proc/net/tcp and tcp6 (an
+   * IPv4-mapped IPv6 address is shown as IPv4; "*" for a wildcard bind).
+   */
+  static java.util.Set<String> listenAddresses(int port) throws IOException {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    String hexPort = String.format("%04X", port);
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : Files.readAllLines(Path.of(table))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 4 || !"0A".equals(f[3]) || !f[1].endsWith(":" + hexPort)) {
+          continue; // header, or not LISTEN on this port
+        }
+        String hex = f[1].substring(0, f[1].indexOf(':'));
+        String tail = hex.substring(hex.length() - 8); // IPv4, or the low 32 bits of IPv6
+        boolean wildcard = hex.chars().allMatch(c -> c == '0');
+        boolean v4 = hex.length() == 8 || hex.startsWith("0000000000000000FFFF0000");
+        if (wildcard) {
+          out.add("*");
+        } else if (v4) {
+          int a = (int) Long.parseLong(tail, 16); // little-endian bytes
+          out.add((a & 0xff) + "." + (a >> 8 & 0xff) + "." + (a >> 16 & 0xff) + "." + (a >>> 24));
+        } else {
+          out.add(hex);
+        }
+      }
+    }
+    return out;
   }
 }

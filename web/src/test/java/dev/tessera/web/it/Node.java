@@ -65,6 +65,14 @@ final class Node implements AutoCloseable {
     cmd.add("127.0.0.1");
     cmd.add("--nohostaware");
     cmd.add("--disablephonehome");
+    // the HTTP listener on loopback only (--interfaces covers only the data grid)
+    Path preboot = dir.resolve("preboot-commands.txt");
+    Files.writeString(
+        preboot,
+        "set configs.config.server-config.network-config.network-listeners.network-listener"
+            + ".http-listener.address=127.0.0.1\n");
+    cmd.add("--prebootcommandfile");
+    cmd.add(preboot.toString());
     if (peers.isEmpty()) {
       cmd.add("--nocluster");
     } else {
