@@ -205,6 +205,13 @@ run_wrk tessera-warmup "$TV" "Authorization: Bearer $KEY" "$BODY_TS" 8 2 "$WARMU
 node "$BENCH/ttft.mjs" "$TV" "{\"authorization\":\"Bearer $KEY\"}" "$BODY_TS_STREAM" 1000 0 >/dev/null
 measure tessera "$TV" "Authorization: Bearer $KEY" "$BODY_TS"
 ttft tessera "$TV" "{\"authorization\":\"Bearer $KEY\"}" "$BODY_TS_STREAM"
+# the same upstream as a priced model: every call holds its worst case and settles (two commits)
+admin POST /api/v1/models "{\"name\":\"bench-priced\",\"providerId\":\"$P1\",\"upstreamName\":\"gpt-4o-mini\",\"tier\":1,\"inputPricePerMillion\":150000,\"outputPricePerMillion\":600000,\"contextWindow\":128000}" >/dev/null
+admin POST "/api/v1/tenants/$TENANT/credits" '{"type":"GRANT","amount":1000000000000000,"reason":"bench"}' >/dev/null
+BODY_TS_PRICED='{"model":"bench-priced","max_tokens":256,"messages":[{"role":"user","content":"hi"}]}'
+check_200 tessera-priced "$TV" "$BODY_TS_PRICED" -H "Authorization: Bearer $KEY"
+run_wrk tessera-priced-warmup "$TV" "Authorization: Bearer $KEY" "$BODY_TS_PRICED" 8 2 10 >/dev/null
+measure tessera-priced "$TV" "Authorization: Bearer $KEY" "$BODY_TS_PRICED"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 stop "$TS_PID"
 
@@ -247,9 +254,11 @@ ok4=$(awk -v a="$ADD" 'BEGIN{print (a<=2)?1:0}')
   echo "Tessera: $WAR_INFO. Portkey gateway $PORTKEY_VERSION (@hono/node-server $HONO_VERSION, Node $(node --version), one process, NODE_ENV=production). nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), 1 worker. wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')."
   echo "wrk: ${DURATION}s per run, 1 connection (-t1) and 32 connections (-t$THREADS_32); Tessera warmed up ${WARMUP}s at 8 connections plus 1,000 streams, Portkey ${PK_WARMUP}s. Latencies in ms."
   echo
+  echo "tessera: a free model (its usage recorded off the request path); tessera-priced: the same upstream as a priced model (hold before, settle after: two commits per call)."
+  echo
   echo "| target | conns | req/s | p50 | p90 | p99 | requests | errors |"
   echo "|---|---|---|---|---|---|---|---|"
-  for t in direct portkey tessera; do row "$t" 1; row "$t" 32; done
+  for t in direct portkey tessera tessera-priced; do row "$t" 1; row "$t" 32; done
   echo
   echo "Streaming, $TTFT_N sequential requests on one connection after $TTFT_WARMUP discarded (ms; TTFT = first \`data:\` event received):"
   echo
