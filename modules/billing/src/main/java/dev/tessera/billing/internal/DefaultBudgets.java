@@ -72,11 +72,28 @@ public class DefaultBudgets implements Budgets {
       throw new ConflictException(
           "A budget for this scope and period exists already; delete it first.");
     }
-    return list(tenant, PageRequest.of(null, PageRequest.MAX_SIZE)).items().stream()
-        .filter(x -> x.id().equals(id))
-        .findFirst()
-        .orElseThrow(() -> new NotFoundException("budget", id));
+    return data.inTenant(
+        tenant,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(WITH_WINDOW + " WHERE b.id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                throw new NotFoundException("budget", id);
+              }
+              return budget(rs);
+            }
+          }
+        });
   }
+
+  /** Budgets with their current window's spend. */
+  private static final String WITH_WINDOW =
+      "SELECT b.*, w.window_start, coalesce(w.spent, 0) AS spent,"
+          + " coalesce(w.reserved, 0) AS reserved FROM public.budgets b"
+          + " LEFT JOIN public.budget_windows w ON w.tenant_id = b.tenant_id"
+          + " AND w.budget_id = b.id"
+          + " AND w.window_start = tessera_meta.billing_window_start(b.period, now())";
 
   private static List<Integer> validate(NewBudget b) {
     if (b.scope() == null) {
@@ -131,18 +148,7 @@ public class DefaultBudgets implements Budgets {
   public Page<Budget> list(TenantId tenant, PageRequest page) {
     List<Budget> rows =
         data.inTenant(
-            tenant,
-            c ->
-                LedgerRows.fetch(
-                    c,
-                    "SELECT b.*, w.window_start, coalesce(w.spent, 0) AS spent,"
-                        + " coalesce(w.reserved, 0) AS reserved FROM public.budgets b"
-                        + " LEFT JOIN public.budget_windows w ON w.tenant_id = b.tenant_id"
-                        + " AND w.budget_id = b.id"
-                        + " AND w.window_start = tessera_meta.billing_window_start(b.period, now())",
-                    "b",
-                    page,
-                    DefaultBudgets::budget));
+            tenant, c -> LedgerRows.fetch(c, WITH_WINDOW, "b", page, DefaultBudgets::budget));
     return LedgerRows.page(rows, page.size(), Budget::createdAt, Budget::id);
   }
 

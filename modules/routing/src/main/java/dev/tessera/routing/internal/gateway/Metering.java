@@ -52,11 +52,22 @@ public class Metering {
       this.requested = requested;
     }
 
-    /** Charges what the served model used (fallback pricing applied) and releases the rest. */
+    /**
+     * Charges what the served model used (fallback pricing applied) and releases the rest. The
+     * answer exists by now: if the ledger cannot be reached it is still returned, and the hold is
+     * released by the reaper once it expires (the call goes uncharged, never charged twice).
+     */
     void settle(CatalogModel served, Usage usage, CacheStatus cache) {
       if (closed.compareAndSet(false, true)) {
-        ledger.settle(
-            call.tenant(), call.tier(), call.requestId(), served(requested, served, usage, cache));
+        try {
+          ledger.settle(
+              call.tenant(),
+              call.tier(),
+              call.requestId(),
+              served(requested, served, usage, cache));
+        } catch (RuntimeException e) {
+          LOG.log(Level.SEVERE, "ROUTING-0603 settle failed; the reaper will release the hold", e);
+        }
       }
     }
 
