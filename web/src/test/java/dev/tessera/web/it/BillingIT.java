@@ -206,6 +206,49 @@ class BillingIT {
   }
 
   @Test
+  void auto_stops_escalating_when_the_credits_run_low() throws Exception {
+    // a structured answer escalates auto to T1; this T1 model is the cheapest there (1 per 1M
+    // tokens in and out), and the offline T0 model can do JSON too
+    String path = "budget-aware-" + LedgerFixture.unique();
+    upstream.stubFor(
+        post(urlEqualTo("/" + path + "/v1/chat/completions"))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        LedgerFixture.completion(9, 3)
+                            .replace("Paid answer", "{\\\"answer\\\":\\\"paid\\\"}"))));
+    String model = ledger.model(path, 1, 1, 1, "json");
+    String ask =
+        "{\"model\":\"auto\",\"max_tokens\":100,\"response_format\":{\"type\":\"json_schema\","
+            + "\"json_schema\":{\"name\":\"a\",\"schema\":{\"type\":\"object\",\"properties\":"
+            + "{\"answer\":{\"type\":\"string\"}},\"required\":[\"answer\"]}}},"
+            + "\"messages\":[{\"role\":\"system\",\"content\":\"The answer is paid.\"},"
+            + "{\"role\":\"user\",\"content\":\"What is the answer?\"}]}";
+
+    String rich = operator.createTenant("STANDARD");
+    ledger.grant(rich, 1_000_000_000, null);
+    Reply r = developer(rich).post("/v1/chat/completions", ask);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.header("x-tessera-model")).isEqualTo(model);
+    assertThat(r.header("x-tessera-route")).isEqualTo("primary");
+
+    // one worst-case call (~120 tokens at 1 per 1M, rounded up: 1 micro-credit) is covered, but
+    // not the 50 the headroom asks for: auto takes the cheapest model that can answer instead
+    String poor = operator.createTenant("STANDARD");
+    ledger.grant(poor, 10, null);
+    Reply cheap = developer(poor).post("/v1/chat/completions", ask);
+    assertThat(cheap.status()).as(cheap.toString()).isEqualTo(200);
+    assertThat(cheap.header("x-tessera-model")).isEqualTo("local-extractive");
+    assertThat(cheap.header("x-tessera-route")).isEqualTo("budget");
+    // an explicit model is still honoured (and charged) as asked
+    Reply explicit =
+        developer(poor).post("/v1/chat/completions", ask.replace("\"auto\"", "\"" + model + "\""));
+    assertThat(explicit.status()).as(explicit.toString()).isEqualTo(200);
+    assertThat(explicit.header("x-tessera-model")).isEqualTo(model);
+  }
+
+  @Test
   void short_credits_answer_402_before_any_provider_is_called_and_leave_nothing_held()
       throws Exception {
     String path = "short-" + LedgerFixture.unique();

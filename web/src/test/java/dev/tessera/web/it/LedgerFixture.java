@@ -56,7 +56,8 @@ final class LedgerFixture {
   }
 
   /** A chat model on a provider at {@code /<path>/v1} whose stubs the caller sets up. */
-  String model(String path, int tier, long inPerMillion, long outPerMillion) {
+  String model(
+      String path, int tier, long inPerMillion, long outPerMillion, String... capabilities) {
     Reply provider =
         operator.post(
             "/api/v1/providers",
@@ -83,7 +84,10 @@ final class LedgerFixture {
                 + inPerMillion
                 + ",\"outputPricePerMillion\":"
                 + outPerMillion
-                + ",\"contextWindow\":8192}");
+                + ",\"contextWindow\":8192,\"capabilities\":["
+                + String.join(
+                    ",", java.util.Arrays.stream(capabilities).map(c -> "\"" + c + "\"").toList())
+                + "]}");
     assertThat(model.status()).as(model.toString()).isEqualTo(201);
     return name;
   }

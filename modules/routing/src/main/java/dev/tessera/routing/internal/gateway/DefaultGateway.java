@@ -75,6 +75,7 @@ public class DefaultGateway implements Gateway {
   @Inject TenantProviderKeys providerKeys;
   @Inject Resilience resilience;
   @Inject Metering metering;
+  @Inject BudgetPressure budget;
   @Inject RoutingPolicies policies;
   @Inject @Any Instance<ProviderAdapter> adapters;
 
@@ -99,10 +100,7 @@ public class DefaultGateway implements Gateway {
 
     /** The most output the call may produce: its max_tokens (per choice), else the model's room. */
     long maxOutputTokens(ChatRequest request) {
-      int n = request.n() == null ? 1 : Math.max(1, request.n());
-      return request.maxTokens() != null
-          ? (long) request.maxTokens() * n
-          : Math.max(0, (long) primary.contextWindow() - demand.inputTokens()) * n;
+      return maxOutput(request, primary, demand);
     }
 
     /** The plan's model that a streamed chunk names, else the primary. */
@@ -123,8 +121,19 @@ public class DefaultGateway implements Gateway {
     Router.Entitlement entitlement = entitlement(call, policy);
     Set<String> needs = needs(request);
     Demand demand = Demand.of(request);
-    CatalogModel primary = router.chat(policy.resolve(request.model()), needs, entitlement, demand);
+    String asked = policy.resolve(request.model());
+    CatalogModel primary = router.chat(asked, needs, entitlement, demand);
     String route = "primary";
+    if (("auto".equals(asked) || asked == null || asked.isBlank())
+        && budget.tight(call, primary, demand.inputTokens(), maxOutput(request, primary, demand))) {
+      // credits are running low: the cheapest model that can do the job, not an escalation
+      CatalogModel cheapest = router.chat("fast", needs, entitlement, demand);
+      if (cheapest.tier() < primary.tier()
+          || cheapest.outputPricePerMillion() < primary.outputPricePerMillion()) {
+        primary = cheapest;
+        route = "budget";
+      }
+    }
     if (primary.name().equals(policy.championModel())
         && policy.challengerShare() > 0
         && ThreadLocalRandom.current().nextInt(100) < policy.challengerShare()) {
@@ -173,6 +182,13 @@ public class DefaultGateway implements Gateway {
       String key = m.providerId() == null ? null : own.get(m.providerId());
       return key == null ? m : m.withTenantKey(tenant, key);
     };
+  }
+
+  static long maxOutput(ChatRequest request, CatalogModel model, Demand demand) {
+    int n = request.n() == null ? 1 : Math.max(1, request.n());
+    return request.maxTokens() != null
+        ? (long) request.maxTokens() * n
+        : Math.max(0, (long) model.contextWindow() - demand.inputTokens()) * n;
   }
 
   /** The tiers and regions a tenant may use: its policy, else its tenant tier's default. */
