@@ -451,6 +451,9 @@ class BillingIT {
     Api stranger = operator.as(operator.createKey(operator.createTenant("STANDARD"), "admin")[1]);
     AdminApiIT.assertProblem(stranger.get(path), 404);
     AdminApiIT.assertProblem(stranger.get(path + "/events"), 404);
+    AdminApiIT.assertProblem(stranger.get("/api/v1/tenants/" + tenant + "/usage"), 404);
+    AdminApiIT.assertProblem(stranger.get("/api/v1/tenants/" + tenant + "/usage/export.csv"), 404);
+    AdminApiIT.assertProblem(stranger.get("/api/v1/tenants/" + tenant + "/budgets/alerts"), 404);
     ledger.assertInvariants(tenant, true);
   }
 
