@@ -157,61 +157,61 @@ final class LedgerFixture {
       }
       assertThat(balance).as("balance of " + tenant).isNotNegative();
       assertThat(balance - reserved).as("available of " + tenant).isNotNegative();
-      assertThat(single(c, "SELECT coalesce(sum(balance_delta), 0)", tenant))
+      assertThat(sumOfEvents(c, "balance_delta", tenant))
           .as("sum of events = projected balance")
           .isEqualTo(balance);
-      assertThat(single(c, "SELECT coalesce(sum(hold_delta), 0)", tenant))
+      assertThat(sumOfEvents(c, "hold_delta", tenant))
           .as("sum of hold events = projected holds")
           .isEqualTo(reserved);
       assertThat(
-              single(
+              count(
                   c,
                   "SELECT count(*) FROM (SELECT request_id FROM public.credit_events e"
                       + " WHERE e.type = 'SETTLE' AND e.tenant_id = ?::uuid"
                       + " GROUP BY request_id HAVING count(*) > 1) d",
-                  null,
                   tenant))
           .as("requests charged more than once")
           .isZero();
       assertThat(
-              single(
+              count(
                   c,
                   "SELECT count(*) FROM public.credit_reservations r WHERE r.tenant_id = ?::uuid"
                       + " AND ((r.status = 'SETTLED') <> EXISTS (SELECT 1 FROM public.credit_events e"
                       + " WHERE e.tenant_id = r.tenant_id AND e.request_id = r.request_id"
                       + " AND e.type = 'SETTLE'))",
-                  null,
                   tenant))
           .as("reservations whose status disagrees with their events")
           .isZero();
       assertThat(
-              single(
+              count(
                   c,
                   "SELECT coalesce(sum(amount), 0) FROM public.credit_reservations r"
                       + " WHERE r.tenant_id = ?::uuid AND r.status = 'OPEN'",
-                  null,
                   tenant))
           .as("open holds = projected holds")
           .isEqualTo(reserved);
       if (quiescent) {
         assertThat(reserved).as("holds left open once everything has ended").isZero();
       }
-      return single(
+      return count(
           c,
           "SELECT count(*) FROM public.credit_events e WHERE e.type = 'SETTLE'"
               + " AND e.tenant_id = ?::uuid",
-          null,
           tenant);
     }
   }
 
-  private static long single(Connection c, String selectSum, String tenant) throws SQLException {
-    return single(
-        c, selectSum + " FROM public.credit_events WHERE tenant_id = ?::uuid", null, tenant);
+  private static long sumOfEvents(Connection c, String column, String tenant) throws SQLException {
+    return count(
+        c,
+        "SELECT coalesce(sum("
+            + column
+            + "), 0) FROM public.credit_events WHERE tenant_id = ?::uuid",
+        tenant);
   }
 
-  private static long single(Connection c, String sql, Void unused, String tenant)
-      throws SQLException {
+  /** The single number {@code sql} answers for the tenant (its one parameter). */
+  private static long count(Connection c, String sql, String tenant) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, tenant);
       try (ResultSet rs = ps.executeQuery()) {

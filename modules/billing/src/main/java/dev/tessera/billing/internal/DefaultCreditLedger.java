@@ -146,30 +146,30 @@ public class DefaultCreditLedger implements CreditLedger {
   public LedgerEvent record(TenantId tenant, Movement m) {
     validate(m);
     try {
-      UUID id =
-          data.inTenant(
-              tenant,
-              c -> {
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "SELECT outcome, event_id FROM tessera_meta.billing_movement(?,?,?,?,?,?)")) {
-                  ps.setString(1, m.type().name());
-                  ps.setLong(2, m.amount());
-                  ps.setString(3, m.idempotencyKey());
-                  ps.setString(4, m.requestId());
-                  ps.setString(5, m.actor());
-                  ps.setString(6, m.reason());
-                  try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if ("CONFLICT".equals(rs.getString(1))) {
-                      throw new ConflictException(
-                          "This idempotency key was used for a different movement.");
-                    }
-                    return (UUID) rs.getObject(2);
-                  }
+      return data.inTenant(
+          tenant,
+          c -> {
+            UUID id;
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT outcome, event_id FROM tessera_meta.billing_movement(?,?,?,?,?,?)")) {
+              ps.setString(1, m.type().name());
+              ps.setLong(2, m.amount());
+              ps.setString(3, m.idempotencyKey());
+              ps.setString(4, m.requestId());
+              ps.setString(5, m.actor());
+              ps.setString(6, m.reason());
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if ("CONFLICT".equals(rs.getString(1))) {
+                  throw new ConflictException(
+                      "This idempotency key was used for a different movement.");
                 }
-              });
-      return event(tenant, id);
+                id = (UUID) rs.getObject(2);
+              }
+            }
+            return event(c, id); // read back in the same transaction
+          });
     } catch (RuntimeException e) {
       RuntimeException known = LedgerErrors.rethrow(e, Math.abs(m.amount()));
       if (known instanceof dev.tessera.billing.api.InsufficientCreditsException) {
@@ -219,22 +219,17 @@ public class DefaultCreditLedger implements CreditLedger {
       "id, type, amount, balance_delta, hold_delta, request_id, api_key_id, tag, model_requested,"
           + " model_served, tokens_in, tokens_out, tokens_cached, cache, actor, reason, created_at";
 
-  private LedgerEvent event(TenantId tenant, UUID id) {
-    return data.inTenant(
-        tenant,
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT " + EVENT_COLUMNS + " FROM public.credit_events WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                throw new NotFoundException("credit event", id);
-              }
-              return LedgerRows.event(rs);
-            }
-          }
-        });
+  private static LedgerEvent event(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM public.credit_events WHERE id = ?")) {
+      ps.setObject(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new NotFoundException("credit event", id);
+        }
+        return LedgerRows.event(rs);
+      }
+    }
   }
 
   @Override
