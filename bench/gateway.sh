@@ -68,57 +68,7 @@ HONO_VERSION=$(jq -r .version "$PK_DIR/node_modules/@hono/node-server/package.js
 load_gate
 
 # ---------------------------------------------------------------- upstream: nginx
-NG_PORT=$(free_port)
-mkdir -p "$RUN/nginx/tmp"
-chmod 1777 "$RUN/nginx/tmp"
-COMPLETION='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","system_fingerprint":"fp_bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
-chunk() { # content finish_reason usage
-  printf '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","system_fingerprint":"fp_bench","choices":[%s]%s}' "$1" "$2"
-}
-STREAM="data: $(chunk '{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}' '')\n\n"
-for w in Hello '!' ' How' ' can' ' I' ' help' ' you' ' today' '?'; do
-  STREAM+="data: $(chunk "{\"index\":0,\"delta\":{\"content\":\"$w\"},\"logprobs\":null,\"finish_reason\":null}" '')\n\n"
-done
-STREAM+="data: $(chunk '{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}' '')\n\n"
-STREAM+="data: $(chunk '' ',"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}')\n\n"
-STREAM+='data: [DONE]\n\n'
-cat >"$RUN/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $RUN/nginx/nginx.pid;
-error_log $RUN/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $RUN/nginx/tmp/body;
-  proxy_temp_path $RUN/nginx/tmp/proxy;
-  fastcgi_temp_path $RUN/nginx/tmp/fastcgi;
-  uwsgi_temp_path $RUN/nginx/tmp/uwsgi;
-  scgi_temp_path $RUN/nginx/tmp/scgi;
-  keepalive_requests 10000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$NG_PORT;
-    location = /v1/chat/completions {
-      default_type application/json;
-      return 200 '$COMPLETION';
-    }
-    location = /stream/v1/chat/completions {
-      default_type text/event-stream;
-      add_header Cache-Control no-cache;
-      return 200 '$STREAM';
-    }
-  }
-}
-EOF
-"$NGINX" -t -q -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" 2>>"$LOG" || die "nginx config"
-"$NGINX" -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" 2>>"$LOG" &
-NG_PID=$!
-PIDS+=("$NG_PID")
-sleep 0.5
-[[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "http://127.0.0.1:$NG_PORT/v1/chat/completions")" == 200 ]] ||
-  die "nginx does not answer"
-say "nginx on 127.0.0.1:$NG_PORT"
+start_upstream
 
 # ---------------------------------------------------------------- measuring
 BODY_UP='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
@@ -159,7 +109,6 @@ check_200() { # name url body curl-args...
   [[ "$code" == 200 ]] || die "$name answered $code: $(head -c 400 "$RUN/check-$name.out")"
 }
 
-UP="http://127.0.0.1:$NG_PORT"
 check_200 direct "$UP/v1/chat/completions" "$BODY_UP" -H 'Authorization: Bearer x'
 run_wrk direct-warmup "$UP/v1/chat/completions" 'Authorization: Bearer x' "$BODY_UP" 8 1 3 >/dev/null
 measure direct "$UP/v1/chat/completions" 'Authorization: Bearer x' "$BODY_UP"
@@ -187,13 +136,7 @@ stop "$PK_PID"
 
 # ---------------------------------------------------------------- Tessera
 start_tessera
-TENANT=$(admin POST /api/v1/tenants '{"slug":"bench","name":"Bench","tier":"STANDARD","limits":{"requestsPerMinute":100000000,"tokensPerMinute":2000000000,"maxConcurrentRequests":1000,"keyRequestsPerMinute":100000000,"keyTokensPerMinute":2000000000}}' | jq -r .id)
-KEY=$(admin POST "/api/v1/tenants/$TENANT/api-keys" '{"name":"bench","scopes":["inference"]}' | jq -r .key)
-P1=$(admin POST /api/v1/providers "{\"name\":\"nginx\",\"kind\":\"openai\",\"baseUrl\":\"$UP/v1\",\"apiKey\":\"x\"}" | jq -r .id)
-P2=$(admin POST /api/v1/providers "{\"name\":\"nginx-stream\",\"kind\":\"openai\",\"baseUrl\":\"$UP/stream/v1\",\"apiKey\":\"x\"}" | jq -r .id)
-admin POST /api/v1/models "{\"name\":\"bench-model\",\"providerId\":\"$P1\",\"upstreamName\":\"gpt-4o-mini\",\"tier\":1}" >/dev/null
-admin POST /api/v1/models "{\"name\":\"bench-stream\",\"providerId\":\"$P2\",\"upstreamName\":\"gpt-4o-mini\",\"tier\":1}" >/dev/null
-[[ "$KEY" == tsk_* ]] || die "no API key"
+bench_tenant
 BODY_TS='{"model":"bench-model","messages":[{"role":"user","content":"hi"}]}'
 BODY_TS_STREAM='{"model":"bench-stream","messages":[{"role":"user","content":"hi"}],"stream":true}'
 TV="$TS/v1/chat/completions"

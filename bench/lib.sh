@@ -81,7 +81,7 @@ load_gate() { # waits until the 1-minute load is at most LOAD_MAX -> LOAD_FIRST,
   say "load before the run: $LOAD_BEFORE (first seen $LOAD_FIRST, waited ${waited}s)"
 }
 
-start_tessera() { # extra "VAR=value" settings... -> TS_PID, TS_PORT, TS (base URL)
+start_tessera() { # extra "VAR=value" settings... -> TS_PID, TS_PORT, TS (base URL); JVM options in TS_JAVA_OPTS
   TS_PORT=$(free_port)
   mkdir -p "$RUN/tessera-data" "$RUN/tmp"
   # the HTTP listener on loopback only (--interfaces covers only the data grid)
@@ -90,7 +90,8 @@ start_tessera() { # extra "VAR=value" settings... -> TS_PID, TS_PORT, TS (base U
   say "starting Tessera on 127.0.0.1:$TS_PORT"
   # exec: TS_PID must be the JVM itself, or stopping it leaves Tessera (and its database) running
   (cd "$RUN" && exec env "$@" TESSERA_DATA_DIR="$RUN/tessera-data" TESSERA_PORT="$TS_PORT" TESSERA_ADMIN_TOKEN=bench-token \
-    java -Xmx1g -Djava.io.tmpdir="$RUN/tmp" -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
+    java -Xmx1g ${TS_JAVA_OPTS:-} -Djava.io.tmpdir="$RUN/tmp" -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
+    -Djava.util.concurrent.ForkJoinPool.common.parallelism="$(($(nproc) > 2 ? $(nproc) - 1 : 2))" \
     -jar "$RUN/payara-micro.jar" --deploy "$RUN/tessera.war" --contextroot / --port "$TS_PORT" \
     --nocluster --interfaces 127.0.0.1 --nohostaware --disablephonehome \
     --prebootcommandfile "$RUN/preboot-commands.txt" >"$RUN/tessera.log" 2>&1) &
@@ -107,4 +108,76 @@ admin() { # method path body -> json (as the operator, token bench-token)
     -w '\n%{http_code}' -d "$3" "$TS$2")
   [[ "$(tail -1 <<<"$out")" == 2* ]] || die "$1 $2: $out"
   sed '$d' <<<"$out"
+}
+
+# ---------------------------------------------------------------- the upstream
+# nginx on loopback with a canned chat completion (/v1/chat/completions) and a canned stream
+# (/stream/v1/chat/completions). Expects NGINX. -> NG_PID, NG_PORT, UP (base URL)
+start_upstream() {
+  local COMPLETION STREAM w
+  NG_PORT=$(free_port)
+  mkdir -p "$RUN/nginx/tmp"
+  chmod 1777 "$RUN/nginx/tmp"
+  COMPLETION='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","system_fingerprint":"fp_bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
+  chunk() { # content finish_reason usage
+    printf '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","system_fingerprint":"fp_bench","choices":[%s]%s}' "$1" "$2"
+  }
+  STREAM="data: $(chunk '{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}' '')\n\n"
+  for w in Hello '!' ' How' ' can' ' I' ' help' ' you' ' today' '?'; do
+    STREAM+="data: $(chunk "{\"index\":0,\"delta\":{\"content\":\"$w\"},\"logprobs\":null,\"finish_reason\":null}" '')\n\n"
+  done
+  STREAM+="data: $(chunk '{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}' '')\n\n"
+  STREAM+="data: $(chunk '' ',"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}')\n\n"
+  STREAM+='data: [DONE]\n\n'
+  cat >"$RUN/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $RUN/nginx/nginx.pid;
+error_log $RUN/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $RUN/nginx/tmp/body;
+  proxy_temp_path $RUN/nginx/tmp/proxy;
+  fastcgi_temp_path $RUN/nginx/tmp/fastcgi;
+  uwsgi_temp_path $RUN/nginx/tmp/uwsgi;
+  scgi_temp_path $RUN/nginx/tmp/scgi;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:$NG_PORT;
+    location = /v1/chat/completions {
+      default_type application/json;
+      return 200 '$COMPLETION';
+    }
+    location = /stream/v1/chat/completions {
+      default_type text/event-stream;
+      add_header Cache-Control no-cache;
+      return 200 '$STREAM';
+    }
+  }
+}
+EOF
+  "$NGINX" -t -q -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" 2>>"$LOG" || die "nginx config"
+  "$NGINX" -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" 2>>"$LOG" &
+  NG_PID=$!
+  PIDS+=("$NG_PID")
+  sleep 0.5
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "http://127.0.0.1:$NG_PORT/v1/chat/completions")" == 200 ]] ||
+    die "nginx does not answer"
+  say "nginx on 127.0.0.1:$NG_PORT"
+  UP="http://127.0.0.1:$NG_PORT"
+}
+
+# ---------------------------------------------------------------- a tenant to measure with
+# A tenant with limits out of the way, an API key, and the upstream as two free models:
+# bench-model (UP/v1) and bench-stream (UP/stream/v1). -> TENANT, KEY, P1, P2
+bench_tenant() {
+  TENANT=$(admin POST /api/v1/tenants '{"slug":"bench","name":"Bench","tier":"STANDARD","limits":{"requestsPerMinute":100000000,"tokensPerMinute":2000000000,"maxConcurrentRequests":1000,"keyRequestsPerMinute":100000000,"keyTokensPerMinute":2000000000}}' | jq -r .id)
+  KEY=$(admin POST "/api/v1/tenants/$TENANT/api-keys" '{"name":"bench","scopes":["inference"]}' | jq -r .key)
+  P1=$(admin POST /api/v1/providers "{\"name\":\"nginx\",\"kind\":\"openai\",\"baseUrl\":\"$UP/v1\",\"apiKey\":\"x\"}" | jq -r .id)
+  P2=$(admin POST /api/v1/providers "{\"name\":\"nginx-stream\",\"kind\":\"openai\",\"baseUrl\":\"$UP/stream/v1\",\"apiKey\":\"x\"}" | jq -r .id)
+  admin POST /api/v1/models "{\"name\":\"bench-model\",\"providerId\":\"$P1\",\"upstreamName\":\"gpt-4o-mini\",\"tier\":1}" >/dev/null
+  admin POST /api/v1/models "{\"name\":\"bench-stream\",\"providerId\":\"$P2\",\"upstreamName\":\"gpt-4o-mini\",\"tier\":1}" >/dev/null
+  [[ "$KEY" == tsk_* ]] || die "no API key"
 }
