@@ -87,6 +87,9 @@ class EarOnPayaraServerIT {
     // Hazelcast: listen on the configured interface (127.0.0.1) only, not on 0.0.0.0.
     options.add("-Dhazelcast.socket.bind.any=false");
     options.add("-Dhazelcast.phone.home.enabled=false");
+    // as the launcher: at least 2 common-pool threads, or every upstream answer starts a thread
+    int cores = Runtime.getRuntime().availableProcessors();
+    options.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + Math.max(2, cores - 1));
     for (String extra : System.getProperty("tessera.it.jvm-options", "").split("\\|")) {
       if (!extra.isBlank()) {
         options.add(extra.trim());

@@ -32,6 +32,15 @@ final class Node implements AutoCloseable {
     Files.createDirectories(dir.resolve("tmp"));
   }
 
+  /**
+   * The launcher's common-pool size (see {@code tessera}): the JDK default, cores - 1, but at least
+   * 2, or every upstream answer starts a thread of its own.
+   */
+  static String commonPool() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + Math.max(2, cores - 1);
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -53,6 +62,7 @@ final class Node implements AutoCloseable {
     cmd.add("-Dhazelcast.socket.bind.any=false");
     cmd.add(
         "-Dhazelcast.phone.home.enabled=false"); // Hazelcast would post telemetry off the machine
+    cmd.add(commonPool()); // as the launcher: no thread per upstream answer on small machines
     cmd.add("-jar");
     cmd.add(Settings.MICRO.toString());
     cmd.add("--deploy");

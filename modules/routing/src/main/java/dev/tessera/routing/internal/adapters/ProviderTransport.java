@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -35,11 +36,13 @@ import java.util.logging.Logger;
  * best, and the pool reuses connections just as well for one-request-at-a-time calls.
  *
  * <p>Chat answers go through a client without an executor of its own: the request leaves from the
- * caller's thread and the answer is decoded on the client's selector thread as it arrives, so the
- * waiting request thread is woken once instead of after three thread hand-offs. Nothing on that
- * path blocks (chat answers are bounded by max_tokens; failures, which may start a fallback, are
- * passed to another pool first). Streams and embeddings keep the client's worker pool: a stream's
- * end settles its bill in the database, and embedding answers can be megabytes of JSON.
+ * caller's thread, the client reads the answer on its selector thread, and {@code sendAsync} hands
+ * the completed answer to CompletableFuture's default executor (the JVM's common pool, which is why
+ * the launcher gives it at least 2 threads), where it is decoded and the waiting request thread is
+ * woken. Nothing on that path blocks (chat answers are bounded by max_tokens; failures, which may
+ * start a fallback, are passed to another pool first). Streams and embeddings keep the client's
+ * worker pool: a stream's end settles its bill in the database, and embedding answers can be
+ * megabytes of JSON.
  */
 @ApplicationScoped
 public class ProviderTransport {
@@ -74,6 +77,16 @@ public class ProviderTransport {
 
   @PostConstruct
   void start() {
+    if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+      // HttpClient.sendAsync completes every answer through CompletableFuture's default executor,
+      // which below 2 common-pool threads is a new thread per task: about 40% of the throughput.
+      LOG.warning(
+          () ->
+              "ROUTING-0003 the JVM's common pool has "
+                  + ForkJoinPool.getCommonPoolParallelism()
+                  + " thread(s), so every upstream answer starts a new thread; start Java with"
+                  + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 (./tessera does)");
+    }
     if (client == null) {
       client = defaultClient();
       answers = answersClient();
