@@ -29,7 +29,6 @@ public class BearerAuthentication implements HttpAuthenticationMechanism {
 
   @Inject OperatorToken operatorToken;
   @Inject ApiKeys apiKeys;
-  @Inject RequestCaller caller;
 
   @Override
   public AuthenticationStatus validateRequest(
@@ -40,12 +39,12 @@ public class BearerAuthentication implements HttpAuthenticationMechanism {
     }
     if (header.length() <= BEARER.length()
         || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      caller.rejected("Use 'Authorization: Bearer <token>'.");
+      RequestCaller.rejected(request, "Use 'Authorization: Bearer <token>'.");
       return context.doNothing();
     }
     String token = header.substring(BEARER.length()).trim();
     if (operatorToken.matches(token)) {
-      caller.platformAdmin();
+      RequestCaller.platformAdmin(request);
       return context.notifyContainerAboutLogin(
           "platform-operator", Set.of(Role.PLATFORM_ADMIN.name()));
     }
@@ -54,14 +53,14 @@ public class BearerAuthentication implements HttpAuthenticationMechanism {
       key = apiKeys.authenticate(token);
     } catch (RuntimeException e) {
       LOG.warning("WEB-0001 key verification failed: " + e.getMessage());
-      caller.rejected("The credential could not be verified right now; retry.");
+      RequestCaller.rejected(request, "The credential could not be verified right now; retry.");
       return context.doNothing();
     }
     if (key.isEmpty()) {
-      caller.rejected("The API key is invalid, expired or revoked.");
+      RequestCaller.rejected(request, "The API key is invalid, expired or revoked.");
       return context.doNothing();
     }
-    caller.key(key.get());
+    RequestCaller.key(request, key.get());
     return context.notifyContainerAboutLogin(
         "key:" + key.get().keyId(),
         key.get().roles().stream().map(Role::name).collect(Collectors.toSet()));

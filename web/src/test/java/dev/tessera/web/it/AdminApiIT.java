@@ -142,6 +142,36 @@ class AdminApiIT {
   }
 
   @Test
+  void every_request_is_authenticated_by_the_bearer_mechanism_through_the_direct_bridge()
+      throws Exception {
+    // the mechanism is called through MechanismBridge, not Soteria's per-request JNDI lookup
+    assertThat(platform.a.logText()).contains("WEB-0005").doesNotContain("WEB-0004");
+    String tenant = operator.createTenant("STANDARD");
+    String[] key = operator.createKey(tenant, "admin");
+    String path = "/api/v1/tenants/" + tenant;
+
+    assertThat(operator.as(key[1]).get(path).status()).isEqualTo(200);
+    assertThat(operator.get(path).status()).isEqualTo(200);
+    Reply none = operator.as(null).get(path);
+    assertProblem(none, 401);
+    assertThat(none.json().getString("detail")).contains("bearer token or API key is required");
+    Reply scheme =
+        operator.send(
+            HttpRequest.newBuilder(URI.create(operator.base + path))
+                .header("Authorization", "Basic " + key[1]));
+    assertProblem(scheme, 401);
+    assertThat(scheme.json().getString("detail")).contains("Authorization: Bearer");
+    Reply wrong = operator.as(key[1] + "x").get(path);
+    assertProblem(wrong, 401);
+    assertThat(wrong.json().getString("detail")).contains("invalid, expired or revoked");
+    // what one request established never leaks into the next on the same connection or thread
+    for (int i = 0; i < 20; i++) {
+      assertThat(operator.as(i % 2 == 0 ? key[1] : null).get(path).status())
+          .isEqualTo(i % 2 == 0 ? 200 : 401);
+    }
+  }
+
+  @Test
   void bad_input_is_a_4xx_problem_and_writes_nothing() throws Exception {
     String tenant = operator.createTenant("STANDARD");
     long tenantsBefore = count("SELECT count(*) FROM platform.tenants");
