@@ -6,7 +6,7 @@ import dev.tessera.routing.api.Batches;
 import dev.tessera.routing.api.NewBatch;
 import dev.tessera.tenancy.api.InvalidInputException;
 import dev.tessera.tenancy.api.KeyPrincipal;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -29,7 +29,7 @@ import java.util.Locale;
  * cancel, and read the results as JSONL in OpenAI's batch output shape.
  */
 @Path("batches")
-@RequestScoped
+@ApplicationScoped
 public class BatchesResource {
   @Inject Inference inference;
   @Inject Batches batches;

@@ -10,7 +10,7 @@ import dev.tessera.routing.api.OpenAiRequests;
 import dev.tessera.routing.api.ProviderException;
 import dev.tessera.routing.api.StreamHandle;
 import dev.tessera.tenancy.api.KeyPrincipal;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,7 +20,7 @@ import java.io.IOException;
 
 /** {@code POST /v1/chat/completions}: a complete answer, or server-sent events when streaming. */
 @Path("chat/completions")
-@RequestScoped
+@ApplicationScoped
 public class ChatCompletionsResource {
   /** Estimated completion tokens charged for admission when the caller sets no limit. */
   static final int DEFAULT_COMPLETION_ESTIMATE = 512;

@@ -7,7 +7,7 @@ import dev.tessera.routing.api.GatewayCall;
 import dev.tessera.routing.api.OpenAiJson;
 import dev.tessera.routing.api.OpenAiRequests;
 import dev.tessera.tenancy.api.KeyPrincipal;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 /** {@code POST /v1/embeddings}. */
 @Path("embeddings")
-@RequestScoped
+@ApplicationScoped
 public class EmbeddingsResource {
   @Inject Inference inference;
   @Inject Gateway gateway;

@@ -10,7 +10,7 @@ import dev.tessera.tenancy.api.RateLimitState;
 import dev.tessera.tenancy.api.Role;
 import dev.tessera.tenancy.api.UnauthenticatedException;
 import dev.tessera.web.security.RequestCaller;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -22,10 +22,15 @@ import java.util.UUID;
 
 /**
  * What every /v1 call starts with: a tenant key with the inference scope (the operator token has no
- * tenant and cannot call models), the parsed body, a request id and a deadline.
+ * tenant and cannot call models), the parsed body, a request id and a deadline. One instance serves
+ * every request (a request-scoped bean costs an injection pass per request); what belongs to one
+ * request lives on it.
  */
-@RequestScoped
+@ApplicationScoped
 public class Inference {
+  /** The request attribute holding the request's id. */
+  private static final String REQUEST_ID = Inference.class.getName() + ".requestId";
+
   /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
   private static final JsonProvider JSON = JsonProvider.provider();
 
@@ -33,8 +38,6 @@ public class Inference {
   @Inject Admission admission;
   @Inject HttpServletRequest http;
   @Inject InferenceSettings settings;
-
-  private final String requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
 
   /** The calling key; authorisation is the first thing every /v1 method does. */
   KeyPrincipal requireInferenceKey() {
@@ -55,7 +58,7 @@ public class Inference {
         key.tenant(),
         key.tier(),
         key.keyId(),
-        requestId,
+        requestId(),
         Deadline.after(settings.interactiveDeadline()),
         fallback(),
         tag());
@@ -100,8 +103,14 @@ public class Inference {
     return admission.consumeTokens(key, tokens);
   }
 
+  /** This request's id, {@code req_} and 32 hex digits, made on first use. */
   String requestId() {
-    return requestId;
+    Object id = http.getAttribute(REQUEST_ID);
+    if (id == null) {
+      id = "req_" + UUID.randomUUID().toString().replace("-", "");
+      http.setAttribute(REQUEST_ID, id);
+    }
+    return (String) id;
   }
 
   static JsonObject parse(String body) {

@@ -12,7 +12,7 @@ import dev.tessera.routing.api.StreamHandle;
 import dev.tessera.routing.api.ToolCallDelta;
 import dev.tessera.routing.api.Usage;
 import dev.tessera.tenancy.api.KeyPrincipal;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.POST;
@@ -27,7 +27,7 @@ import java.io.OutputStream;
  * (message_start, content_block_*, message_delta, message_stop).
  */
 @Path("messages")
-@RequestScoped
+@ApplicationScoped
 public class MessagesResource {
   /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
   private static final JsonProvider JSON = JsonProvider.provider();

@@ -5,7 +5,7 @@ import dev.tessera.routing.api.ModelInfo;
 import dev.tessera.routing.api.OpenAiJson;
 import dev.tessera.routing.api.UnknownModelException;
 import dev.tessera.tenancy.api.KeyPrincipal;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /** {@code GET /v1/models[/{id}]}: what this tenant may call. */
 @Path("models")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {
   @Inject Inference inference;
