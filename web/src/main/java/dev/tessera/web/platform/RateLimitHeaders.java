@@ -29,7 +29,13 @@ public final class RateLimitHeaders {
   /** OpenAI writes resets as durations like "1s" or "6m0s"; "0.12s" style for sub-minute. */
   static String duration(double seconds) {
     if (seconds < 60) {
-      return String.format(java.util.Locale.ROOT, "%.3fs", Math.max(0, seconds));
+      // by hand: String.format costs more than the rest of the headers together
+      long millis = Math.round(Math.max(0, seconds) * 1000);
+      long fraction = millis % 1000;
+      return (millis / 1000)
+          + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".")
+          + fraction
+          + "s";
     }
     long whole = (long) Math.ceil(seconds);
     return (whole / 60) + "m" + (whole % 60) + "s";
