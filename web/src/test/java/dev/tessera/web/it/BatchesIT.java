@@ -330,6 +330,10 @@ class BatchesIT {
               "endpoint"
             },
             new String[] {batchOf("file:///etc/passwd", good), "webhook_url"},
+            // the cloud metadata service and the private network are never webhook targets
+            new String[] {batchOf("http://169.254.169.254/latest/meta-data/", good), "webhook_url"},
+            new String[] {batchOf("http://10.0.0.1:8080/hook", good), "webhook_url"},
+            new String[] {batchOf("http://[fd00::1]/hook", good), "webhook_url"},
             new String[] {
               batchOf(null, good.replace("]}", "],\"stream\":true}")), "requests[0].body.stream"
             },

@@ -496,7 +496,11 @@ class BillingIT {
             "{\"scope\":\"TENANT\",\"period\":\"DAILY\",\"limit\":5,\"enforcement\":\"HARD\","
                 + "\"alertThresholds\":[0]}",
             "{\"scope\":\"TENANT\",\"period\":\"DAILY\",\"limit\":5,\"enforcement\":\"SOFT\","
-                + "\"webhookUrl\":\"file:///etc/passwd\"}")) {
+                + "\"webhookUrl\":\"file:///etc/passwd\"}",
+            "{\"scope\":\"TENANT\",\"period\":\"DAILY\",\"limit\":5,\"enforcement\":\"SOFT\","
+                + "\"webhookUrl\":\"http://169.254.169.254/latest/meta-data/\"}",
+            "{\"scope\":\"TENANT\",\"period\":\"DAILY\",\"limit\":5,\"enforcement\":\"SOFT\","
+                + "\"webhookUrl\":\"http://192.168.1.1/hook\"}")) {
       AdminApiIT.assertProblem(operator.post(budgets, body), 400);
     }
     assertThat(operator.all(budgets)).isEmpty();

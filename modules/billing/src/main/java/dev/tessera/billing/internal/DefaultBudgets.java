@@ -11,9 +11,9 @@ import dev.tessera.tenancy.api.Page;
 import dev.tessera.tenancy.api.PageRequest;
 import dev.tessera.tenancy.api.TenantData;
 import dev.tessera.tenancy.api.TenantId;
+import dev.tessera.tenancy.api.WebhookTargets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +29,7 @@ public class DefaultBudgets implements Budgets {
   static final int MAX_BUDGETS = 200;
 
   @Inject TenantData data;
+  @Inject WebhookTargets webhooks;
 
   @Override
   public Budget create(TenantId tenant, NewBudget b) {
@@ -95,7 +96,7 @@ public class DefaultBudgets implements Budgets {
           + " AND w.budget_id = b.id"
           + " AND w.window_start = tessera_meta.billing_window_start(b.period, now())";
 
-  private static List<Integer> validate(NewBudget b) {
+  private List<Integer> validate(NewBudget b) {
     if (b.scope() == null) {
       throw InvalidInputException.field("scope", "must be TENANT, KEY or TAG");
     }
@@ -131,15 +132,7 @@ public class DefaultBudgets implements Budgets {
           "alertThresholds", "at most 10 percentages, each from 1 to 100");
     }
     if (b.webhookUrl() != null) {
-      try {
-        URI u = URI.create(b.webhookUrl());
-        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
-            || u.getHost() == null) {
-          throw new IllegalArgumentException();
-        }
-      } catch (IllegalArgumentException e) {
-        throw InvalidInputException.field("webhookUrl", "must be an http(s) URL");
-      }
+      webhooks.check("webhookUrl", b.webhookUrl());
     }
     return thresholds.stream().distinct().sorted().toList();
   }

@@ -10,18 +10,16 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Checks a submitted batch completely before anything is written: the endpoint, the window, the
- * number and size of lines, unique custom ids, every body a valid non-streaming chat request, the
- * metadata and the webhook URL. The first problem is a 400 naming the field.
+ * number and size of lines, unique custom ids, every body a valid non-streaming chat request and
+ * the metadata. The first problem is a 400 naming the field. The webhook URL is judged by {@code
+ * WebhookTargets}.
  */
 final class BatchValidation {
   static final String ENDPOINT = "/v1/chat/completions";
@@ -53,7 +51,6 @@ final class BatchValidation {
       line(b.requests().get(i), "requests[" + i + "]", maxLineBytes, ids);
     }
     metadata(b.metadata());
-    webhook(b.webhookUrl());
     return new NewBatch(endpoint, window, b.requests(), b.metadata(), b.webhookUrl());
   }
 
@@ -108,24 +105,5 @@ final class BatchValidation {
                 "metadata", "keys are 1-64 characters, values strings of at most 512");
           }
         });
-  }
-
-  private static void webhook(String url) {
-    if (url == null) {
-      return;
-    }
-    try {
-      URI u = new URI(url);
-      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-      if (url.length() > 2048
-          || !(scheme.equals("http") || scheme.equals("https"))
-          || u.getHost() == null
-          || u.getUserInfo() != null) {
-        throw InvalidInputException.field(
-            "webhook_url", "must be an absolute http(s) URL without credentials");
-      }
-    } catch (URISyntaxException e) {
-      throw InvalidInputException.field("webhook_url", "is not a URL");
-    }
   }
 }

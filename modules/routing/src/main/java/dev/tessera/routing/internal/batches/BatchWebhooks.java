@@ -2,8 +2,10 @@ package dev.tessera.routing.internal.batches;
 
 import dev.tessera.routing.api.BatchJson;
 import dev.tessera.routing.api.BatchView;
+import dev.tessera.tenancy.api.WebhookTargets;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +24,8 @@ import java.util.logging.Logger;
 class BatchWebhooks {
   static final int ATTEMPTS = 4;
   private static final Logger LOG = Logger.getLogger(BatchWebhooks.class.getName());
+
+  @Inject WebhookTargets targets;
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -52,8 +56,14 @@ class BatchWebhooks {
   private void send(BatchView job, String body, int attempt) {
     HttpRequest request;
     try {
+      URI target = URI.create(job.webhookUrl());
+      if (!targets.deliverable(target)) {
+        // resolved somewhere private since it was accepted (see WebhookTargets)
+        LOG.info("ROUTING-0724 webhook of " + job.id() + " refused: " + target.getHost());
+        return;
+      }
       request =
-          HttpRequest.newBuilder(URI.create(job.webhookUrl()))
+          HttpRequest.newBuilder(target)
               .timeout(Duration.ofSeconds(10))
               .header("Content-Type", "application/json")
               .header("x-tessera-event", "batch." + job.status())

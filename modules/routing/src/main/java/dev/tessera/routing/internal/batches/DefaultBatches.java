@@ -9,6 +9,7 @@ import dev.tessera.tenancy.api.ComputeLanes;
 import dev.tessera.tenancy.api.KeyPrincipal;
 import dev.tessera.tenancy.api.TenantId;
 import dev.tessera.tenancy.api.UnavailableException;
+import dev.tessera.tenancy.api.WebhookTargets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -30,10 +31,14 @@ public class DefaultBatches implements Batches {
   @Inject BatchStore store;
   @Inject BatchQueue queue;
   @Inject ComputeLanes lanes;
+  @Inject WebhookTargets webhooks;
 
   @Override
   public BatchView submit(KeyPrincipal key, NewBatch batch) {
     NewBatch valid = BatchValidation.check(batch, settings.maxLines(), settings.maxLineBytes());
+    if (valid.webhookUrl() != null) {
+      webhooks.check("webhook_url", valid.webhookUrl());
+    }
     if (Shedding.shed(
         lanes.interactiveLoad(key.tenant(), key.tier()), lanes.batchBacklog(), settings.shedAt())) {
       LOG.info("ROUTING-0730 batch submission shed under load, tenant " + key.tenant());
