@@ -90,6 +90,12 @@ class LauncherIT {
           .containsEntry("hazelcast.socket.bind.any", "false")
           .containsEntry("hazelcast.phone.home.enabled", "false")
           .containsEntry("payaramicro.disablePhoneHome", "true");
+      assertThat(
+              new String(
+                  jar.getInputStream(jar.getEntry("MICRO-INF/pre-boot-commands.txt"))
+                      .readAllBytes(),
+                  java.nio.charset.StandardCharsets.UTF_8))
+          .contains("http-listener.address=127.0.0.1");
     }
 
     Path data = Settings.WORK.resolve("bundle-data").toAbsolutePath();
@@ -118,6 +124,8 @@ class LauncherIT {
     Process server = run.start();
     try {
       awaitReady(server, port, out);
+      // nothing on the command line says where to listen: the baked pre-boot command keeps it local
+      assertThat(listenAddresses(port)).as("HTTP listener addresses").containsOnly("127.0.0.1");
       Api anon = new Api("http://127.0.0.1:" + port, null);
       AdminApiIT.assertProblem(anon.get("/api/v1/tenants"), 401);
       String token = Files.readString(data.resolve("admin-token")).trim();
