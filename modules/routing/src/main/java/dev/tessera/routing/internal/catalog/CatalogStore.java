@@ -7,6 +7,7 @@ import dev.tessera.tenancy.api.NotFoundException;
 import dev.tessera.tenancy.api.Page;
 import dev.tessera.tenancy.api.PageRequest;
 import dev.tessera.tenancy.api.PlatformData;
+import dev.tessera.tenancy.api.SecretVault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -37,7 +38,7 @@ public class CatalogStore implements CatalogAdmin {
       Set.of("tools", "json", "vision", "embeddings", "streaming");
 
   @Inject PlatformData data;
-  @Inject CredentialVault vault;
+  @Inject SecretVault vault;
 
   private volatile long version;
 
@@ -75,8 +76,7 @@ public class CatalogStore implements CatalogAdmin {
               String key =
                   ct == null
                       ? null
-                      : vault.open(
-                          new CredentialVault.Sealed(rs.getString("credential_key_id"), ct));
+                      : vault.open(new SecretVault.Sealed(rs.getString("credential_key_id"), ct));
               out.add(
                   new Deployable(
                       model(rs),
@@ -115,7 +115,7 @@ public class CatalogStore implements CatalogAdmin {
       throw InvalidInputException.field("baseUrl", "must be an http(s) URL");
     }
     UUID id = UUID.randomUUID();
-    CredentialVault.Sealed sealed =
+    SecretVault.Sealed sealed =
         p.apiKey() == null || p.apiKey().isBlank() ? null : vault.seal(p.apiKey());
     try {
       data.inPlatform(
@@ -182,7 +182,7 @@ public class CatalogStore implements CatalogAdmin {
 
   @Override
   public ProviderView setCredential(UUID providerId, String apiKey) {
-    CredentialVault.Sealed sealed = apiKey == null || apiKey.isBlank() ? null : vault.seal(apiKey);
+    SecretVault.Sealed sealed = apiKey == null || apiKey.isBlank() ? null : vault.seal(apiKey);
     int n =
         data.inPlatform(
             c -> {
@@ -335,8 +335,8 @@ public class CatalogStore implements CatalogAdmin {
                 }
               }
               for (Object[] r : rows) {
-                String plain = vault.open(new CredentialVault.Sealed((String) r[2], (byte[]) r[1]));
-                CredentialVault.Sealed fresh = vault.seal(plain);
+                String plain = vault.open(new SecretVault.Sealed((String) r[2], (byte[]) r[1]));
+                SecretVault.Sealed fresh = vault.seal(plain);
                 try (PreparedStatement up =
                     c.prepareStatement(
                         "UPDATE platform.providers SET credential_ciphertext = ?, credential_key_id = ?, "

@@ -6,6 +6,7 @@ import dev.tessera.tenancy.api.InvalidInputException;
 import dev.tessera.tenancy.api.NotFoundException;
 import dev.tessera.tenancy.api.Page;
 import dev.tessera.tenancy.api.PageRequest;
+import dev.tessera.tenancy.api.SecretVault;
 import dev.tessera.tenancy.api.TenantData;
 import dev.tessera.tenancy.api.TenantId;
 import dev.tessera.tenancy.api.TenantView;
@@ -33,7 +34,7 @@ public class TenantProviderKeys implements ProviderKeys {
   private static final int MAX_KEY_LENGTH = 4096;
 
   @Inject TenantData data;
-  @Inject CredentialVault vault;
+  @Inject SecretVault vault;
   @Inject CatalogStore catalog;
   @Inject Tenants tenants;
 
@@ -70,7 +71,7 @@ public class TenantProviderKeys implements ProviderKeys {
               while (rs.next()) {
                 out.put(
                     (UUID) rs.getObject(1),
-                    vault.open(new CredentialVault.Sealed(rs.getString(3), rs.getBytes(2))));
+                    vault.open(new SecretVault.Sealed(rs.getString(3), rs.getBytes(2))));
               }
             }
           }
@@ -127,7 +128,7 @@ public class TenantProviderKeys implements ProviderKeys {
     if ("local".equals(provider.kind())) {
       throw InvalidInputException.field("providerId", "the built-in provider takes no key");
     }
-    CredentialVault.Sealed sealed = vault.seal(apiKey);
+    SecretVault.Sealed sealed = vault.seal(apiKey);
     String hint = "…" + apiKey.substring(Math.max(0, apiKey.length() - 4));
     Timestamp at =
         data.inTenant(
@@ -210,8 +211,8 @@ public class TenantProviderKeys implements ProviderKeys {
             }
           }
           for (Object[] r : stale) {
-            CredentialVault.Sealed fresh =
-                vault.seal(vault.open(new CredentialVault.Sealed((String) r[2], (byte[]) r[1])));
+            SecretVault.Sealed fresh =
+                vault.seal(vault.open(new SecretVault.Sealed((String) r[2], (byte[]) r[1])));
             try (PreparedStatement up =
                 c.prepareStatement(
                     "UPDATE public.provider_keys SET credential_ciphertext = ?, credential_key_id = ? "

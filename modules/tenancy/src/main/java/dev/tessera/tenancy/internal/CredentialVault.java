@@ -1,5 +1,6 @@
-package dev.tessera.routing.internal.catalog;
+package dev.tessera.tenancy.internal;
 
+import dev.tessera.tenancy.api.SecretVault;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,14 +24,14 @@ import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Encrypts provider credentials with AES-256-GCM under a master key from configuration. The key
- * ring ({@code TESSERA_MASTER_KEYS=id:base64,id:base64}, newest first) lets an operator rotate
- * without downtime: add a new key in front, restart instance by instance (old ciphertexts still
- * decrypt by their key id), then re-encrypt everything under the new key and drop the old one. With
- * no key configured one is generated into the data dir on first start.
+ * {@link SecretVault}: AES-256-GCM under a master key from configuration. The key ring ({@code
+ * TESSERA_MASTER_KEYS=id:base64,id:base64}, newest first) lets an operator rotate without downtime:
+ * add a new key in front, restart instance by instance (old ciphertexts still decrypt by their key
+ * id), then re-encrypt everything under the new key and drop the old one. With no key configured
+ * one is generated into the data dir on first start.
  */
 @ApplicationScoped
-public class CredentialVault {
+public class CredentialVault implements SecretVault {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int IV_BYTES = 12;
 
@@ -45,9 +46,6 @@ public class CredentialVault {
   private final Map<String, byte[]> ring = new LinkedHashMap<>();
   private String currentId;
 
-  /** A ciphertext and the id of the key that made it. */
-  public record Sealed(String keyId, byte[] ciphertext) {}
-
   @PostConstruct
   void load() {
     String spec = configuredKeys.filter(s -> !s.isBlank()).orElseGet(this::generatedKey);
@@ -55,12 +53,12 @@ public class CredentialVault {
       String[] parts = entry.trim().split(":", 2);
       if (parts.length != 2) {
         throw new IllegalStateException(
-            "ROUTING-0401 TESSERA_MASTER_KEYS entries look like id:base64");
+            "TENANCY-0401 TESSERA_MASTER_KEYS entries look like id:base64");
       }
       byte[] key = Base64.getDecoder().decode(parts[1].trim());
       if (key.length != 32) {
         throw new IllegalStateException(
-            "ROUTING-0402 master key '" + parts[0] + "' is not 256 bits");
+            "TENANCY-0402 master key '" + parts[0] + "' is not 256 bits");
       }
       ring.put(parts[0].trim(), key);
       if (currentId == null) {
@@ -87,14 +85,16 @@ public class CredentialVault {
       }
       return spec;
     } catch (IOException e) {
-      throw new UncheckedIOException("ROUTING-0403 cannot read or write " + file, e);
+      throw new UncheckedIOException("TENANCY-0403 cannot read or write " + file, e);
     }
   }
 
+  @Override
   public String currentKeyId() {
     return currentId;
   }
 
+  @Override
   public Sealed seal(String plaintext) {
     try {
       byte[] iv = new byte[IV_BYTES];
@@ -109,15 +109,16 @@ public class CredentialVault {
       return new Sealed(
           currentId, ByteBuffer.allocate(iv.length + ct.length).put(iv).put(ct).array());
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ROUTING-0404 encryption failed", e);
+      throw new IllegalStateException("TENANCY-0404 encryption failed", e);
     }
   }
 
+  @Override
   public String open(Sealed sealed) {
     byte[] key = ring.get(sealed.keyId());
     if (key == null) {
       throw new IllegalStateException(
-          "ROUTING-0405 credential sealed with unknown master key '" + sealed.keyId() + "'");
+          "TENANCY-0405 credential sealed with unknown master key '" + sealed.keyId() + "'");
     }
     try {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
@@ -129,7 +130,7 @@ public class CredentialVault {
       byte[] pt = c.doFinal(sealed.ciphertext(), IV_BYTES, sealed.ciphertext().length - IV_BYTES);
       return new String(pt, StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ROUTING-0406 credential does not decrypt (tampered?)", e);
+      throw new IllegalStateException("TENANCY-0406 credential does not decrypt (tampered?)", e);
     }
   }
 }
