@@ -38,6 +38,7 @@ public class AdminApi extends Application {
         BudgetsResource.class,
         UsageResource.class,
         BillingOperationsResource.class,
+        WebhookSecretResource.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

@@ -217,7 +217,13 @@ class BatchesIT {
   void a_batch_on_the_offline_model_completes_answers_every_line_and_calls_its_webhook()
       throws Exception {
     upstream.stubFor(post(urlEqualTo("/hooks/done")).willReturn(aResponse().withStatus(204)));
-    Api dev = developer(tenantWithCredits());
+    String tenant = tenantWithCredits();
+    Api dev = developer(tenant);
+    // a rotated secret: for a day both the old and the new one sign
+    String secrets = "/api/v1/tenants/" + tenant + "/webhook-secret";
+    String old = operator.get(secrets).json().getString("secret");
+    String fresh = operator.post(secrets + "/rotate", "{}").json().getString("secret");
+    assertThat(fresh).startsWith("whsec_").isNotEqualTo(old);
     Reply submitted =
         dev.post(
             "/v1/batches",
@@ -278,6 +284,10 @@ class BatchesIT {
                 matchingJsonPath(
                     "$.status",
                     com.github.tomakehurst.wiremock.client.WireMock.equalTo("completed"))));
+    var hook = upstream.findAll(postRequestedFor(urlEqualTo("/hooks/done"))).get(0);
+    assertThat(WebhookSignatures.verified(hook, fresh)).isTrue();
+    assertThat(WebhookSignatures.verified(hook, old)).isTrue();
+    assertThat(WebhookSignatures.verified(hook, "whsec_" + "A".repeat(44))).isFalse();
   }
 
   @Test

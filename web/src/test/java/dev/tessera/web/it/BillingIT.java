@@ -370,6 +370,21 @@ class BillingIT {
         2,
         postRequestedFor(urlEqualTo(hook))
             .withRequestBody(matchingJsonPath("$.type", equalTo("budget.threshold_crossed"))));
+    // signed with the tenant's secret, which its admin reads; one message id per alert
+    String secrets = "/api/v1/tenants/" + tenant + "/webhook-secret";
+    String secret = admin.get(secrets).json().getString("secret");
+    var delivered = upstream.findAll(postRequestedFor(urlEqualTo(hook)));
+    for (var request : delivered) {
+      assertThat(WebhookSignatures.verified(request, secret)).as(request.toString()).isTrue();
+    }
+    assertThat(delivered.stream().map(r -> r.getHeader("webhook-id")).distinct()).hasSize(2);
+    // the secret is the tenant admin's alone: not a developer key's, not another tenant's
+    String[] developer = operator.createKey(tenant, "inference");
+    AdminApiIT.assertProblem(operator.as(developer[1]).get(secrets), 403);
+    Api otherAdmin = operator.as(operator.createKey(operator.createTenant("STANDARD"), "admin")[1]);
+    AdminApiIT.assertProblem(otherAdmin.get(secrets), 404);
+    AdminApiIT.assertProblem(otherAdmin.post(secrets + "/rotate", "{}"), 404);
+    assertThat(admin.get(secrets).json().getString("secret")).isEqualTo(secret);
     JsonObject listed =
         admin.all("/api/v1/tenants/" + tenant + "/budgets").stream()
             .filter(b -> b.getString("scope").equals("KEY"))

@@ -75,6 +75,8 @@ class IsolationIT {
             LedgerFixture.completion(5, 5));
     for (String t : List.of(tenantA, tenantB, dedicated)) {
       Api key = operator.as(operator.createKey(t, "admin")[1]);
+      // a webhook signing secret (made on first read)
+      assertThat(key.get("/api/v1/tenants/" + t + "/webhook-secret").status()).isEqualTo(200);
       assertThat(operator.createUser(t, "someone-" + UUID.randomUUID() + "@example.com").status())
           .isEqualTo(201);
       // a routing policy and a remembered Idempotency-Key, so those tables hold rows of every
@@ -177,7 +179,8 @@ class IsolationIT {
                 "budget_alerts",
                 "billing_reconciliations",
                 "batches",
-                "batch_lines");
+                "batch_lines",
+                "webhook_secrets");
         try (Statement s = c.createStatement();
             ResultSet rs =
                 s.executeQuery(

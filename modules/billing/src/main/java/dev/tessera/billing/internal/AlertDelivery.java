@@ -2,6 +2,7 @@ package dev.tessera.billing.internal;
 
 import dev.tessera.tenancy.api.TenantData;
 import dev.tessera.tenancy.api.TenantId;
+import dev.tessera.tenancy.api.WebhookSigning;
 import dev.tessera.tenancy.api.WebhookTargets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,9 +20,9 @@ import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
- * Posts budget alerts to their budget's webhook, at least once: an alert is marked delivered only
- * after a 2xx; alerts of budgets without a webhook are marked delivered at once (they are read
- * through the API).
+ * Posts budget alerts to their budget's webhook, signed (see {@link WebhookSigning}), at least
+ * once: an alert is marked delivered only after a 2xx; alerts of budgets without a webhook are
+ * marked delivered at once (they are read through the API).
  */
 @ApplicationScoped
 public class AlertDelivery {
@@ -35,6 +36,7 @@ public class AlertDelivery {
 
   @Inject TenantData data;
   @Inject WebhookTargets webhooks;
+  @Inject WebhookSigning signing;
 
   private record Pending(
       UUID id, UUID budgetId, String window, int threshold, long spent, long limit, String url) {}
@@ -96,14 +98,17 @@ public class AlertDelivery {
             "BILL-0041 alert webhook of budget " + p.budgetId() + " refused: " + target.getHost());
         return false;
       }
-      HttpResponse<Void> r =
-          HTTP.send(
-              HttpRequest.newBuilder(target)
-                  .timeout(Duration.ofSeconds(5))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding());
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(target)
+              .timeout(Duration.ofSeconds(5))
+              .header("Content-Type", "application/json")
+              .header("x-tessera-event", "budget.threshold_crossed")
+              .POST(HttpRequest.BodyPublishers.ofString(body));
+      // the alert's id names the message: a receiver sees every retry as the same message
+      signing
+          .sign(tenant, "msg_" + p.id().toString().replace("-", ""), body)
+          .forEach(request::header);
+      HttpResponse<Void> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
       return r.statusCode() / 100 == 2;
     } catch (java.io.IOException | RuntimeException e) {
       LOG.fine("BILL-0040 alert webhook not reached: " + e);

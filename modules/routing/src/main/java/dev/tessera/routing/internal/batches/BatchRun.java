@@ -187,7 +187,7 @@ final class BatchRun implements Runnable {
     Optional<BatchView> ended = w.lines.finish(tenant, job, status, code, message);
     w.queue.finish(job, w.owner, "failed".equals(status));
     LOG.info("ROUTING-0703 batch " + job + " " + status);
-    ended.ifPresent(w.webhooks::notify);
+    ended.ifPresent(view -> w.webhooks.notify(tenant, view));
   }
 
   private void requeue(Duration delay, boolean refund) {

@@ -2,6 +2,8 @@ package dev.tessera.routing.internal.batches;
 
 import dev.tessera.routing.api.BatchJson;
 import dev.tessera.routing.api.BatchView;
+import dev.tessera.tenancy.api.TenantId;
+import dev.tessera.tenancy.api.WebhookSigning;
 import dev.tessera.tenancy.api.WebhookTargets;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Tells a job's webhook that it finished: POSTs the batch object, best effort, up to {@link
- * #ATTEMPTS} times with a growing pause. Asynchronous throughout, so no worker ever waits on a
- * tenant's server.
+ * Tells a job's webhook that it finished: POSTs the batch object, signed (see {@link
+ * WebhookSigning}), best effort, up to {@link #ATTEMPTS} times with a growing pause. Asynchronous
+ * throughout, so no worker ever waits on a tenant's server.
  */
 @ApplicationScoped
 class BatchWebhooks {
@@ -26,6 +28,7 @@ class BatchWebhooks {
   private static final Logger LOG = Logger.getLogger(BatchWebhooks.class.getName());
 
   @Inject WebhookTargets targets;
+  @Inject WebhookSigning signing;
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -41,7 +44,7 @@ class BatchWebhooks {
             return t;
           });
 
-  void notify(BatchView job) {
+  void notify(TenantId tenant, BatchView job) {
     if (job.webhookUrl() == null) {
       return;
     }
@@ -50,11 +53,12 @@ class BatchWebhooks {
       return;
     }
     String body = BatchJson.batch(job).toString();
-    timer.execute(() -> send(job, body, 1));
+    String message = "msg_" + job.id() + "_" + job.status();
+    timer.execute(() -> send(tenant, job, message, body, 1));
   }
 
-  private void send(BatchView job, String body, int attempt) {
-    HttpRequest request;
+  private void send(TenantId tenant, BatchView job, String message, String body, int attempt) {
+    HttpRequest.Builder builder;
     try {
       URI target = URI.create(job.webhookUrl());
       if (!targets.deliverable(target)) {
@@ -62,18 +66,23 @@ class BatchWebhooks {
         LOG.info("ROUTING-0724 webhook of " + job.id() + " refused: " + target.getHost());
         return;
       }
-      request =
+      builder =
           HttpRequest.newBuilder(target)
               .timeout(Duration.ofSeconds(10))
               .header("Content-Type", "application/json")
               .header("x-tessera-event", "batch." + job.status())
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .build();
+              .POST(HttpRequest.BodyPublishers.ofString(body));
     } catch (IllegalArgumentException e) {
       LOG.info("ROUTING-0723 webhook URL of " + job.id() + " unusable: " + e.getMessage());
       return;
     }
-    http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+    try {
+      signing.sign(tenant, message, body).forEach(builder::header);
+    } catch (RuntimeException e) { // no signature now (database unreachable): try again later
+      retry(tenant, job, message, body, attempt, "signing: " + e.getClass().getSimpleName());
+      return;
+    }
+    http.sendAsync(builder.build(), HttpResponse.BodyHandlers.discarding())
         .whenComplete(
             (response, failure) -> {
               int status = response == null ? 0 : response.statusCode();
@@ -81,20 +90,31 @@ class BatchWebhooks {
                 LOG.fine("ROUTING-0720 webhook of " + job.id() + " delivered");
                 return;
               }
-              if (attempt >= ATTEMPTS || timer.isShutdown()) {
-                LOG.info(
-                    "ROUTING-0721 webhook of "
-                        + job.id()
-                        + " not delivered after "
-                        + attempt
-                        + " attempts (last: "
-                        + (failure == null ? "HTTP " + status : failure.getClass().getSimpleName())
-                        + ")");
-                return;
-              }
-              timer.schedule(
-                  () -> send(job, body, attempt + 1), 1L << (attempt - 1), TimeUnit.SECONDS);
+              retry(
+                  tenant,
+                  job,
+                  message,
+                  body,
+                  attempt,
+                  failure == null ? "HTTP " + status : failure.getClass().getSimpleName());
             });
+  }
+
+  private void retry(
+      TenantId tenant, BatchView job, String message, String body, int attempt, String last) {
+    if (attempt >= ATTEMPTS || timer.isShutdown()) {
+      LOG.info(
+          "ROUTING-0721 webhook of "
+              + job.id()
+              + " not delivered after "
+              + attempt
+              + " attempts (last: "
+              + last
+              + ")");
+      return;
+    }
+    timer.schedule(
+        () -> send(tenant, job, message, body, attempt + 1), 1L << (attempt - 1), TimeUnit.SECONDS);
   }
 
   @PreDestroy

@@ -1,0 +1,183 @@
+package dev.tessera.tenancy.internal;
+
+import dev.tessera.tenancy.api.SecretVault;
+import dev.tessera.tenancy.api.TenantData;
+import dev.tessera.tenancy.api.TenantId;
+import dev.tessera.tenancy.api.WebhookSigning;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * {@link WebhookSigning} on {@code public.webhook_secrets}, the secrets sealed by the {@link
+ * SecretVault}. A secret sealed under a master key that is no longer the ring's first is re-sealed
+ * under the current one when next read, so retiring an old master key needs no migration step.
+ */
+@ApplicationScoped
+public class DefaultWebhookSigning implements WebhookSigning {
+  static final String PREFIX = "whsec_";
+  static final Duration OVERLAP = Duration.ofDays(1);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @Inject TenantData data;
+  @Inject SecretVault vault;
+  Clock clock = Clock.systemUTC();
+
+  private record Row(UUID id, String secret, Instant createdAt, Instant expiresAt) {}
+
+  @Override
+  public WebhookSecret current(TenantId tenant) {
+    return view(data.inTenant(tenant, c -> liveOrNew(c, tenant)));
+  }
+
+  @Override
+  public WebhookSecret rotate(TenantId tenant) {
+    return view(
+        data.inTenant(
+            tenant,
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "DELETE FROM public.webhook_secrets WHERE expires_at IS NOT NULL")) {
+                ps.executeUpdate(); // one previous secret at a time: the one replaced now
+              }
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE public.webhook_secrets SET expires_at = now() + ?::interval"
+                          + " WHERE expires_at IS NULL")) {
+                ps.setString(1, OVERLAP.toSeconds() + " seconds");
+                ps.executeUpdate();
+              }
+              insert(c, tenant);
+              return live(c);
+            }));
+  }
+
+  @Override
+  public Map<String, String> sign(TenantId tenant, String id, String body) {
+    List<Row> secrets = data.inTenant(tenant, c -> liveOrNew(c, tenant));
+    String timestamp = Long.toString(clock.instant().getEpochSecond());
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("webhook-id", id);
+    headers.put("webhook-timestamp", timestamp);
+    headers.put(
+        "webhook-signature",
+        secrets.stream()
+            .map(s -> "v1," + signature(s.secret(), id, timestamp, body))
+            .collect(Collectors.joining(" ")));
+    return headers;
+  }
+
+  /** base64(HMAC-SHA256(secret bytes, id.timestamp.body)), per the Standard Webhooks spec. */
+  static String signature(String secret, String id, String timestamp, String body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(
+          new SecretKeySpec(
+              Base64.getDecoder().decode(secret.substring(PREFIX.length())), "HmacSHA256"));
+      byte[] sig =
+          mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+      return Base64.getEncoder().encodeToString(sig);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("TENANCY-0410 HMAC-SHA256 unavailable", e);
+    }
+  }
+
+  private List<Row> liveOrNew(Connection c, TenantId tenant) throws SQLException {
+    List<Row> live = live(c);
+    if (live.stream().noneMatch(r -> r.expiresAt() == null)) {
+      insert(c, tenant); // a racing request may have made one first: then that one it is
+      live = live(c);
+    }
+    return live;
+  }
+
+  /** The current secret first, then a previous one still in its overlap. */
+  private List<Row> live(Connection c) throws SQLException {
+    List<Row> out = new ArrayList<>();
+    List<UUID> stale = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, secret_ciphertext, secret_key_id, created_at, expires_at"
+                + " FROM public.webhook_secrets WHERE expires_at IS NULL OR expires_at > now()"
+                + " ORDER BY expires_at DESC NULLS FIRST")) {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          UUID id = (UUID) rs.getObject(1);
+          String keyId = rs.getString(3);
+          out.add(
+              new Row(
+                  id,
+                  vault.open(new SecretVault.Sealed(keyId, rs.getBytes(2))),
+                  rs.getTimestamp(4).toInstant(),
+                  instant(rs.getTimestamp(5))));
+          if (!keyId.equals(vault.currentKeyId())) {
+            stale.add(id);
+          }
+        }
+      }
+    }
+    for (Row r : out) {
+      if (stale.contains(r.id())) {
+        SecretVault.Sealed fresh = vault.seal(r.secret());
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE public.webhook_secrets SET secret_ciphertext = ?, secret_key_id = ?"
+                    + " WHERE id = ?")) {
+          ps.setBytes(1, fresh.ciphertext());
+          ps.setString(2, fresh.keyId());
+          ps.setObject(3, r.id());
+          ps.executeUpdate();
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A new current secret, unless another transaction has just made one. */
+  private void insert(Connection c, TenantId tenant) throws SQLException {
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    SecretVault.Sealed sealed = vault.seal(PREFIX + Base64.getEncoder().encodeToString(raw));
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO public.webhook_secrets (tenant_id, id, secret_ciphertext, secret_key_id)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id) WHERE expires_at IS NULL DO NOTHING")) {
+      ps.setObject(1, tenant.value());
+      ps.setObject(2, UUID.randomUUID());
+      ps.setBytes(3, sealed.ciphertext());
+      ps.setString(4, sealed.keyId());
+      ps.executeUpdate();
+    }
+  }
+
+  private static WebhookSecret view(List<Row> live) {
+    Row current = live.stream().filter(r -> r.expiresAt() == null).findFirst().orElseThrow();
+    Instant previous =
+        live.stream().map(Row::expiresAt).filter(e -> e != null).findFirst().orElse(null);
+    return new WebhookSecret(current.secret(), current.createdAt(), previous);
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+}
