@@ -537,6 +537,24 @@ class BillingIT {
       assertThat(dev.post("/v1/chat/completions", LedgerFixture.ask(model, 10)).status())
           .isEqualTo(200);
     }
+    // and one that fails (the provider refuses it, no fallback): its hold comes back whole
+    String refusing = "refusing-" + LedgerFixture.unique();
+    upstream.stubFor(
+        post(urlEqualTo("/" + refusing + "/v1/chat/completions"))
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withBody(
+                        "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}")));
+    String failing = ledger.model(refusing, 1, 1_000_000, 2_000_000);
+    LedgerFixture.awaitModel(dev, failing);
+    Reply refused =
+        dev.send(
+            dev.request("/v1/chat/completions")
+                .header("Content-Type", "application/json")
+                .header("x-tessera-fallback", "none")
+                .POST(HttpRequest.BodyPublishers.ofString(LedgerFixture.ask(failing, 10))));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
     Api admin = operator.as(operator.createKey(tenant, "admin")[1]);
     Reply report = admin.get("/api/v1/tenants/" + tenant + "/usage?groupBy=model");
     assertThat(report.status()).as(report.toString()).isEqualTo(200);
@@ -547,9 +565,20 @@ class BillingIT {
             .findFirst()
             .orElseThrow();
     assertThat(row.getInt("requests")).isEqualTo(3);
+    // the three successes each released the unused rest of their hold: not failures
+    assertThat(row.getInt("failed")).isZero();
     assertThat(row.getInt("cost")).isEqualTo(45);
     assertThat(row.getInt("costPerRequest")).isEqualTo(15);
     assertThat(row.getInt("inputTokens")).isEqualTo(27);
+    JsonObject failedRow =
+        report.json().getJsonArray("data").stream()
+            .map(v -> v.asJsonObject())
+            .filter(o -> o.getString("group").equals(failing))
+            .findFirst()
+            .orElseThrow();
+    assertThat(failedRow.getInt("requests")).isZero();
+    assertThat(failedRow.getInt("failed")).isEqualTo(1);
+    assertThat(failedRow.getInt("cost")).isZero();
 
     Reply csv = admin.get("/api/v1/tenants/" + tenant + "/usage/export.csv");
     assertThat(csv.status()).as(csv.toString()).isEqualTo(200);

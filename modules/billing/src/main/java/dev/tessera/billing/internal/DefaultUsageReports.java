@@ -44,13 +44,15 @@ public class DefaultUsageReports implements UsageReports {
             + group
             + " AS g,"
             + " count(*) FILTER (WHERE type = 'SETTLE'),"
-            // a request whose whole hold came back without a settle failed
-            + " count(*) FILTER (WHERE type = 'RELEASE'"
-            + "   AND reason IS DISTINCT FROM 'unused part of the hold'),"
+            // a request whose hold came back whole, never settled, failed (a settle also
+            // releases the unused rest of its hold: that request succeeded)
+            + " count(*) FILTER (WHERE type = 'RELEASE' AND EXISTS (SELECT 1 FROM"
+            + "   public.credit_reservations r WHERE r.tenant_id = e.tenant_id"
+            + "   AND r.request_id = e.request_id AND r.status = 'RELEASED')),"
             + " coalesce(sum(tokens_in), 0), coalesce(sum(tokens_out), 0),"
             + " coalesce(sum(tokens_cached), 0),"
             + " coalesce(sum(-balance_delta) FILTER (WHERE type = 'SETTLE'), 0) AS cost"
-            + " FROM public.credit_events"
+            + " FROM public.credit_events e"
             + " WHERE type IN ('SETTLE', 'RELEASE') AND created_at >= ? AND created_at < ?"
             + " GROUP BY g ORDER BY cost DESC, g LIMIT "
             + MAX_GROUPS;
