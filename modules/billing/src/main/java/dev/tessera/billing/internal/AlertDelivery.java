@@ -70,14 +70,23 @@ public class AlertDelivery {
                 return out;
               }
             });
+    WebhookSigning.Signer signer = null; // the tenant's secrets, read once for all its alerts
     for (Pending p : pending) {
-      if (p.url() == null || post(tenant, p)) {
+      if (p.url() != null && signer == null) {
+        try {
+          signer = signing.signer(tenant);
+        } catch (RuntimeException e) {
+          LOG.fine("BILL-0040 alert webhooks not signed now, retried later: " + e);
+          return;
+        }
+      }
+      if (p.url() == null || post(tenant, signer, p)) {
         markDelivered(tenant, p.id());
       }
     }
   }
 
-  private boolean post(TenantId tenant, Pending p) {
+  private boolean post(TenantId tenant, WebhookSigning.Signer signer, Pending p) {
     String body =
         JSON.createObjectBuilder()
             .add("type", "budget.threshold_crossed")
@@ -105,9 +114,7 @@ public class AlertDelivery {
               .header("x-tessera-event", "budget.threshold_crossed")
               .POST(HttpRequest.BodyPublishers.ofString(body));
       // the alert's id names the message: a receiver sees every retry as the same message
-      signing
-          .sign(tenant, "msg_" + p.id().toString().replace("-", ""), body)
-          .forEach(request::header);
+      signer.sign("msg_" + p.id().toString().replace("-", ""), body).forEach(request::header);
       HttpResponse<Void> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
       return r.statusCode() / 100 == 2;
     } catch (java.io.IOException | RuntimeException e) {

@@ -20,10 +20,21 @@ public interface WebhookSigning {
   /** Makes a new current secret; the replaced one keeps signing for a day. */
   WebhookSecret rotate(TenantId tenant);
 
-  /**
-   * The three headers for one delivery attempt of {@code body}: {@code messageId} stays the same
-   * across retries of one message (receivers deduplicate on it), the timestamp is the attempt's;
-   * one signature per live secret.
-   */
-  Map<String, String> sign(TenantId tenant, String messageId, String body);
+  /** Signs with the secrets one read found: for several deliveries of one tenant in a row. */
+  interface Signer {
+    /**
+     * The three headers for one delivery attempt of {@code body}: {@code messageId} stays the same
+     * across retries of one message (receivers deduplicate on it), the timestamp is the attempt's;
+     * one signature per live secret.
+     */
+    Map<String, String> sign(String messageId, String body);
+  }
+
+  /** The tenant's live secrets, read (or the first one made) now. */
+  Signer signer(TenantId tenant);
+
+  /** One delivery attempt's headers, see {@link Signer#sign}. */
+  default Map<String, String> sign(TenantId tenant, String messageId, String body) {
+    return signer(tenant).sign(messageId, body);
+  }
 }

@@ -42,7 +42,7 @@ public class DefaultWebhookSigning implements WebhookSigning {
   @Inject SecretVault vault;
   Clock clock = Clock.systemUTC();
 
-  private record Row(UUID id, String secret, Instant createdAt, Instant expiresAt) {}
+  private record Row(UUID id, String keyId, String secret, Instant createdAt, Instant expiresAt) {}
 
   @Override
   public WebhookSecret current(TenantId tenant) {
@@ -73,18 +73,20 @@ public class DefaultWebhookSigning implements WebhookSigning {
   }
 
   @Override
-  public Map<String, String> sign(TenantId tenant, String id, String body) {
+  public Signer signer(TenantId tenant) {
     List<Row> secrets = data.inTenant(tenant, c -> liveOrNew(c, tenant));
-    String timestamp = Long.toString(clock.instant().getEpochSecond());
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("webhook-id", id);
-    headers.put("webhook-timestamp", timestamp);
-    headers.put(
-        "webhook-signature",
-        secrets.stream()
-            .map(s -> "v1," + signature(s.secret(), id, timestamp, body))
-            .collect(Collectors.joining(" ")));
-    return headers;
+    return (id, body) -> {
+      String timestamp = Long.toString(clock.instant().getEpochSecond());
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("webhook-id", id);
+      headers.put("webhook-timestamp", timestamp);
+      headers.put(
+          "webhook-signature",
+          secrets.stream()
+              .map(r -> "v1," + signature(r.secret(), id, timestamp, body))
+              .collect(Collectors.joining(" ")));
+      return headers;
+    };
   }
 
   /** base64(HMAC-SHA256(secret bytes, id.timestamp.body)), per the Standard Webhooks spec. */
@@ -114,7 +116,6 @@ public class DefaultWebhookSigning implements WebhookSigning {
   /** The current secret first, then a previous one still in its overlap. */
   private List<Row> live(Connection c) throws SQLException {
     List<Row> out = new ArrayList<>();
-    List<UUID> stale = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT id, secret_ciphertext, secret_key_id, created_at, expires_at"
@@ -122,22 +123,19 @@ public class DefaultWebhookSigning implements WebhookSigning {
                 + " ORDER BY expires_at DESC NULLS FIRST")) {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          UUID id = (UUID) rs.getObject(1);
           String keyId = rs.getString(3);
           out.add(
               new Row(
-                  id,
+                  (UUID) rs.getObject(1),
+                  keyId,
                   vault.open(new SecretVault.Sealed(keyId, rs.getBytes(2))),
                   rs.getTimestamp(4).toInstant(),
                   instant(rs.getTimestamp(5))));
-          if (!keyId.equals(vault.currentKeyId())) {
-            stale.add(id);
-          }
         }
       }
     }
     for (Row r : out) {
-      if (stale.contains(r.id())) {
+      if (!r.keyId().equals(vault.currentKeyId())) {
         SecretVault.Sealed fresh = vault.seal(r.secret());
         try (PreparedStatement ps =
             c.prepareStatement(
