@@ -136,8 +136,12 @@ class TierMover {
     boolean switched = false;
     boolean createdDestination = !destination.equals(platform.server().sharedDatabase());
     TierMoveReport report;
+    // Every connection the critical section needs is taken before the lock: writers waiting for
+    // the lock hold pool connections, so one taken under it could wait for them while they wait
+    // for us (seen as a 10 s pool timeout with the tests' 4-connection pool).
     try (Connection src = platform.pools().forDatabase(source).getConnection();
-        Connection dst = platform.pools().forDatabase(destination).getConnection()) {
+        Connection dst = platform.pools().forDatabase(destination).getConnection();
+        Connection catalog = platform.pools().shared().getConnection()) {
       src.setAutoCommit(false);
       dst.setAutoCommit(false);
       try {
@@ -160,10 +164,8 @@ class TierMover {
           checks.add(after);
         }
         dst.commit();
-        setMoveState(moveId, "SWITCHED");
-        try (Connection catalog = platform.pools().shared().getConnection()) {
-          updateCatalog(catalog, p, target, createdDestination ? destination : null);
-        }
+        setMoveState(catalog, moveId, "SWITCHED");
+        updateCatalog(catalog, p, target, createdDestination ? destination : null);
         switched = true;
         TenantTables.deleteAll(src, tables);
         src.commit();
@@ -309,10 +311,9 @@ class TierMover {
     }
   }
 
-  private void setMoveState(UUID id, String state) throws SQLException {
-    try (Connection c = platform.pools().shared().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("UPDATE platform.tier_moves SET state = ? WHERE id = ?")) {
+  private static void setMoveState(Connection c, UUID id, String state) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE platform.tier_moves SET state = ? WHERE id = ?")) {
       ps.setString(1, state);
       ps.setObject(2, id);
       ps.executeUpdate();
