@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentMap;
  * Breakers held in this JVM. Each instance of a cluster learns on its own that a provider is down,
  * which costs at most a threshold's worth of failed calls per instance.
  */
-// TODO [Routing] a Hazelcast-backed Breakers so the cluster shares breaker state (DESIGN.md).
+// TODO [Routing] a Hazelcast-backed Breakers, so that clustered instances share breaker state.
 public final class LocalBreakers implements Breakers {
   private final BreakerSettings settings;
   private final NanoClock clock;

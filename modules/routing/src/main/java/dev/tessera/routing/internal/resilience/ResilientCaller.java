@@ -19,9 +19,9 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Calls providers for one request the way scope item 6 asks: the router's candidates in order, the
- * primary with retries, deployments with an open circuit skipped, fallbacks only as far as the
- * tenant consented, all within one deadline, and cancellable when the client goes away.
+ * Calls providers for one request: the router's candidates in order, the primary with retries,
+ * deployments with an open circuit skipped, fallbacks only as far as the tenant consented, all
+ * within one deadline, and cancellable when the client goes away.
  */
 public final class ResilientCaller {
   private static final Logger LOG = Logger.getLogger(ResilientCaller.class.getName());
