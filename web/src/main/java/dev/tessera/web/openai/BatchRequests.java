@@ -2,7 +2,7 @@ package dev.tessera.web.openai;
 
 import dev.tessera.routing.api.BatchRequestLine;
 import dev.tessera.routing.api.NewBatch;
-import dev.tessera.routing.api.OpenAiRequests;
+import dev.tessera.routing.codec.OpenAiRequests;
 import dev.tessera.tenancy.api.InvalidInputException;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;

@@ -1,9 +1,9 @@
 package dev.tessera.web.openai;
 
-import dev.tessera.routing.api.BatchJson;
 import dev.tessera.routing.api.BatchView;
 import dev.tessera.routing.api.Batches;
 import dev.tessera.routing.api.NewBatch;
+import dev.tessera.routing.codec.BatchJson;
 import dev.tessera.tenancy.api.InvalidInputException;
 import dev.tessera.tenancy.api.KeyPrincipal;
 import jakarta.enterprise.context.ApplicationScoped;

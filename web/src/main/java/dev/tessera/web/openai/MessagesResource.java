@@ -11,6 +11,7 @@ import dev.tessera.routing.api.ProviderException;
 import dev.tessera.routing.api.StreamHandle;
 import dev.tessera.routing.api.ToolCallDelta;
 import dev.tessera.routing.api.Usage;
+import dev.tessera.routing.codec.AnthropicJson;
 import dev.tessera.tenancy.api.KeyPrincipal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,14 +39,14 @@ public class MessagesResource {
   @POST
   public Response create(String body) {
     KeyPrincipal key = inference.requireInferenceKey();
-    ChatRequest request = AnthropicFormat.request(Inference.parse(body));
+    ChatRequest request = AnthropicJson.request(Inference.parse(body));
     inference.chargeTokens(key, ChatCompletionsResource.estimate(body, request));
     GatewayCall call = inference.call(key);
     String id = "msg_" + call.requestId().substring(4);
     if (!request.stream()) {
       GatewayResult result = gateway.chat(call, request);
       return Response.ok(
-              AnthropicFormat.response(result.response(), id).toString(), "application/json")
+              AnthropicJson.response(result.response(), id).toString(), "application/json")
           .header("request-id", call.requestId())
           .header("x-request-id", call.requestId())
           .header("x-tessera-model", result.servedModel())
@@ -94,7 +95,7 @@ public class MessagesResource {
                       .add("content", JSON.createArrayBuilder())
                       .addNull("stop_reason")
                       .addNull("stop_sequence")
-                      .add("usage", AnthropicFormat.usage(Usage.NONE)))
+                      .add("usage", AnthropicJson.usage(Usage.NONE)))
               .build()
               .toString());
       int block = -1;
@@ -106,7 +107,7 @@ public class MessagesResource {
           break;
         }
         if (e instanceof ProviderException failure) {
-          ChunkQueue.send(out, "error", AnthropicFormat.error(502, failure.getMessage()));
+          ChunkQueue.send(out, "error", AnthropicJson.error(502, failure.getMessage()));
           return;
         }
         ChatChunk chunk = (ChatChunk) e;
@@ -189,7 +190,7 @@ public class MessagesResource {
               .add(
                   "delta",
                   JSON.createObjectBuilder()
-                      .add("stop_reason", AnthropicFormat.stopReason(finish))
+                      .add("stop_reason", AnthropicJson.stopReason(finish))
                       .addNull("stop_sequence"))
               .add(
                   "usage",

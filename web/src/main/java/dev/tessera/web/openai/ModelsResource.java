@@ -2,8 +2,8 @@ package dev.tessera.web.openai;
 
 import dev.tessera.routing.api.Gateway;
 import dev.tessera.routing.api.ModelInfo;
-import dev.tessera.routing.api.OpenAiJson;
 import dev.tessera.routing.api.UnknownModelException;
+import dev.tessera.routing.codec.OpenAiJson;
 import dev.tessera.tenancy.api.KeyPrincipal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,7 @@
 package dev.tessera.web.openai;
 
 import dev.tessera.routing.api.ProviderException;
+import dev.tessera.routing.codec.AnthropicJson;
 import dev.tessera.tenancy.api.InvalidInputException;
 import dev.tessera.tenancy.api.RateLimitedException;
 import dev.tessera.tenancy.api.TesseraException;
@@ -48,7 +49,7 @@ public class OpenAiErrors implements ExceptionMapper<Throwable> {
       Response.ResponseBuilder b =
           Response.status(r.getStatus())
               .type(MediaType.APPLICATION_JSON_TYPE)
-              .entity(AnthropicFormat.error(r.getStatus(), message));
+              .entity(AnthropicJson.error(r.getStatus(), message));
       r.getStringHeaders()
           .forEach(
               (k, v) -> {

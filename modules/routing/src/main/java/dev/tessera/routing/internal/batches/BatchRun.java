@@ -4,7 +4,7 @@ import dev.tessera.routing.api.BatchView;
 import dev.tessera.routing.api.Deadline;
 import dev.tessera.routing.api.GatewayCall;
 import dev.tessera.routing.api.GatewayResult;
-import dev.tessera.routing.api.OpenAiJson;
+import dev.tessera.routing.codec.OpenAiJson;
 import dev.tessera.tenancy.api.NotFoundException;
 import dev.tessera.tenancy.api.TenantId;
 import dev.tessera.tenancy.api.TenantStatus;

@@ -3,7 +3,7 @@ package dev.tessera.routing.internal.batches;
 import dev.tessera.routing.api.BatchRequestLine;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.NewBatch;
-import dev.tessera.routing.api.OpenAiRequests;
+import dev.tessera.routing.codec.OpenAiRequests;
 import dev.tessera.tenancy.api.InvalidInputException;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;

@@ -1,7 +1,7 @@
 package dev.tessera.routing.internal.batches;
 
-import dev.tessera.routing.api.BatchJson;
 import dev.tessera.routing.api.BatchView;
+import dev.tessera.routing.codec.BatchJson;
 import dev.tessera.tenancy.api.TenantId;
 import dev.tessera.tenancy.api.WebhookSigning;
 import dev.tessera.tenancy.api.WebhookTargets;

@@ -2,7 +2,7 @@ package dev.tessera.routing.internal.gateway;
 
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ChatResponse;
-import dev.tessera.routing.api.OpenAiJson;
+import dev.tessera.routing.codec.OpenAiJson;
 import dev.tessera.routing.internal.adapters.OpenAiWire;
 import dev.tessera.tenancy.api.TenantId;
 import jakarta.annotation.PostConstruct;

@@ -1,4 +1,4 @@
-package dev.tessera.web.openai;
+package dev.tessera.routing.codec;
 
 import dev.tessera.routing.api.ChatChoice;
 import dev.tessera.routing.api.ChatMessage;
@@ -6,7 +6,6 @@ import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ChatResponse;
 import dev.tessera.routing.api.ContentPart;
 import dev.tessera.routing.api.FinishReason;
-import dev.tessera.routing.api.OpenAiRequests;
 import dev.tessera.routing.api.Role;
 import dev.tessera.routing.api.ToolCall;
 import dev.tessera.routing.api.ToolChoice;
@@ -29,13 +28,13 @@ import java.util.List;
  * Anthropic's Messages format (request, response, stream events) mapped onto the gateway's records,
  * so Anthropic SDK users can point at Tessera too.
  */
-final class AnthropicFormat {
+public final class AnthropicJson {
   /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
   private static final JsonProvider JSON = JsonProvider.provider();
 
-  private AnthropicFormat() {}
+  private AnthropicJson() {}
 
-  static ChatRequest request(JsonObject o) {
+  public static ChatRequest request(JsonObject o) {
     ChatRequest.Builder b = ChatRequest.builder(OpenAiRequests.string(o, "model", true));
     JsonValue max = o.get("max_tokens");
     if (!(max instanceof JsonNumber n) || !n.isIntegral() || n.intValue() < 1) {
@@ -152,7 +151,7 @@ final class AnthropicFormat {
     return s.toString();
   }
 
-  static JsonObject response(ChatResponse r, String id) {
+  public static JsonObject response(ChatResponse r, String id) {
     ChatChoice choice = r.choices().get(0);
     JsonArrayBuilder content = JSON.createArrayBuilder();
     String text = choice.message().text();
@@ -179,7 +178,7 @@ final class AnthropicFormat {
         .build();
   }
 
-  static String stopReason(FinishReason f) {
+  public static String stopReason(FinishReason f) {
     if (f == null) {
       return "end_turn";
     }
@@ -190,7 +189,7 @@ final class AnthropicFormat {
     };
   }
 
-  static JsonObjectBuilder usage(Usage u) {
+  public static JsonObjectBuilder usage(Usage u) {
     return JSON.createObjectBuilder()
         .add("input_tokens", u.promptTokens())
         .add("output_tokens", u.completionTokens())
@@ -198,7 +197,7 @@ final class AnthropicFormat {
   }
 
   /** Anthropic's error body: {@code {"type":"error","error":{"type","message"}}}. */
-  static String error(int status, String message) {
+  public static String error(int status, String message) {
     String type =
         switch (status) {
           case 400, 413 -> "invalid_request_error";

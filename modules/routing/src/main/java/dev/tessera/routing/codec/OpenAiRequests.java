@@ -1,5 +1,14 @@
-package dev.tessera.routing.api;
+package dev.tessera.routing.codec;
 
+import dev.tessera.routing.api.ChatMessage;
+import dev.tessera.routing.api.ChatRequest;
+import dev.tessera.routing.api.ContentPart;
+import dev.tessera.routing.api.EmbeddingRequest;
+import dev.tessera.routing.api.ResponseFormat;
+import dev.tessera.routing.api.Role;
+import dev.tessera.routing.api.ToolCall;
+import dev.tessera.routing.api.ToolChoice;
+import dev.tessera.routing.api.ToolDefinition;
 import dev.tessera.tenancy.api.InvalidInputException;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;

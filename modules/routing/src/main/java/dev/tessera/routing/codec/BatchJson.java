@@ -1,5 +1,8 @@
-package dev.tessera.routing.api;
+package dev.tessera.routing.codec;
 
+import dev.tessera.routing.api.BatchLineResult;
+import dev.tessera.routing.api.BatchPage;
+import dev.tessera.routing.api.BatchView;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -1,5 +1,15 @@
-package dev.tessera.routing.api;
+package dev.tessera.routing.codec;
 
+import dev.tessera.routing.api.ChatChoice;
+import dev.tessera.routing.api.ChatChunk;
+import dev.tessera.routing.api.ChatResponse;
+import dev.tessera.routing.api.ChunkChoice;
+import dev.tessera.routing.api.Embedding;
+import dev.tessera.routing.api.EmbeddingResponse;
+import dev.tessera.routing.api.ModelInfo;
+import dev.tessera.routing.api.ToolCall;
+import dev.tessera.routing.api.ToolCallDelta;
+import dev.tessera.routing.api.Usage;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
