@@ -25,6 +25,14 @@ final class DatabaseServer implements AutoCloseable {
   private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
   static final String OWNER_ROLE = "tessera_owner";
   static final String APP_ROLE = "tessera_app";
+
+  /**
+   * Owns the functions that write the credit ledger (SECURITY DEFINER); cannot log in, and neither
+   * the application role nor anyone else but the owner role is a member, so the ledger's tables
+   * take writes only through those functions (db/migrations/tenant/V11).
+   */
+  static final String LEDGER_OWNER_ROLE = "tessera_ledger_owner";
+
   static final String EMBEDDED_DATABASE = "tessera";
 
   private final EmbeddedPostgres embedded;
@@ -127,6 +135,22 @@ final class DatabaseServer implements AutoCloseable {
   }
 
   /**
+   * A connection to {@code database} as the administrator acting as the owner role: for
+   * whole-tenant copies and removals, which the application role may not do. Row-level security
+   * still applies (it is forced on the owner too), so the transaction must pin a tenant.
+   */
+  Connection ownerConnection(String database) throws SQLException {
+    Connection c = adminConnection(database);
+    try (Statement s = c.createStatement()) {
+      s.execute("SET ROLE " + OWNER_ROLE);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  /**
    * Creates the owner role (owns every object, cannot log in) and the application role (logs in,
    * owns nothing, not superuser, no BYPASSRLS), and lets the administrator act as the owner.
    */
@@ -146,7 +170,19 @@ final class DatabaseServer implements AutoCloseable {
               + "') THEN "
               + "CREATE ROLE "
               + APP_ROLE
-              + " LOGIN; END IF; END $$");
+              + " LOGIN; END IF; "
+              + "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + LEDGER_OWNER_ROLE
+              + "') THEN "
+              + "CREATE ROLE "
+              + LEDGER_OWNER_ROLE
+              + " NOLOGIN; END IF; END $$");
+      s.execute(
+          "ALTER ROLE "
+              + LEDGER_OWNER_ROLE
+              + " WITH NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION");
+      // migrations (as the owner) hand the ledger's functions to it
+      s.execute("GRANT " + LEDGER_OWNER_ROLE + " TO " + OWNER_ROLE);
       s.execute(
           "ALTER ROLE "
               + APP_ROLE
@@ -161,6 +197,10 @@ final class DatabaseServer implements AutoCloseable {
   private static void prepareDatabase(Statement s, String database) throws SQLException {
     s.execute("GRANT CREATE, CONNECT ON DATABASE " + identifier(database) + " TO " + OWNER_ROLE);
     s.execute("GRANT CREATE, USAGE ON SCHEMA public TO " + OWNER_ROLE);
+    // no temporary objects for anyone but the administrator: a temporary table or function is how
+    // a caller would try to shadow an object a SECURITY DEFINER function uses
+    s.execute("REVOKE TEMPORARY ON DATABASE " + identifier(database) + " FROM PUBLIC");
+    s.execute("REVOKE TEMPORARY ON DATABASE " + identifier(database) + " FROM " + APP_ROLE);
   }
 
   void createDatabaseIfMissing(String database) throws SQLException {
