@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -34,6 +35,11 @@ final class DatabaseServer implements AutoCloseable {
   static final String LEDGER_OWNER_ROLE = "tessera_ledger_owner";
 
   static final String EMBEDDED_DATABASE = "tessera";
+
+  /** The embedded server's superuser password, in the data dir (mode 600). */
+  static final String SUPERUSER_PASSWORD_FILE = "db-superuser-password";
+
+  private static final Pattern TRUST = Pattern.compile("\\btrust\\s*$");
 
   private final EmbeddedPostgres embedded;
   private final String hostPort;
@@ -75,8 +81,21 @@ final class DatabaseServer implements AutoCloseable {
     Path pgDir = settings.dataDir().resolve("pg");
     Files.createDirectories(pgDir);
     int port = settings.embeddedPort() > 0 ? settings.embeddedPort() : freePort();
+    // The superuser has a generated password (data dir, mode 600) and every connection, local
+    // socket or TCP, must present it (scram-sha-256): no local process or user gets in for free.
+    Path passwordFile = settings.dataDir().resolve(SUPERUSER_PASSWORD_FILE);
+    String superuserPassword = LocalSecrets.readOrCreate(passwordFile, 24).value();
+    boolean fresh = !Files.exists(pgDir.resolve("PG_VERSION"));
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    // zonky's own readiness probe logs in too
+    builder.setConnectConfig("password", superuserPassword);
+    if (fresh) {
+      // zonky runs initdb with -A trust; these come after it on the command line and win
+      builder.setLocaleConfig("auth", "scram-sha-256");
+      builder.setLocaleConfig("pwfile", passwordFile.toString());
+    }
     EmbeddedPostgres pg =
-        EmbeddedPostgres.builder()
+        builder
             .setDataDirectory(pgDir)
             .setCleanDataDirectory(false)
             .setPort(port)
@@ -90,10 +109,45 @@ final class DatabaseServer implements AutoCloseable {
             .start();
     LOG.info(
         "TENANCY-0001 embedded PostgreSQL started on 127.0.0.1:" + port + ", data in " + pgDir);
+    if (!fresh) {
+      requirePasswords(pgDir, port, superuserPassword);
+    }
     DatabaseServer server =
-        new DatabaseServer(pg, "127.0.0.1:" + port, EMBEDDED_DATABASE, "", "postgres", "");
+        new DatabaseServer(
+            pg, "127.0.0.1:" + port, EMBEDDED_DATABASE, "", "postgres", superuserPassword);
     server.createDatabaseIfMissing(EMBEDDED_DATABASE);
     return server;
+  }
+
+  /**
+   * A data directory initialised before passwords were required (trust for every local connection):
+   * gives the superuser its password, switches every rule to scram-sha-256 and reloads. Runs while
+   * only this process knows the server's port has just opened.
+   */
+  private static void requirePasswords(Path pgDir, int port, String password)
+      throws IOException, SQLException {
+    Path hba = pgDir.resolve("pg_hba.conf");
+    List<String> lines = Files.readAllLines(hba);
+    boolean trusting =
+        lines.stream().anyMatch(l -> !l.strip().startsWith("#") && TRUST.matcher(l).find());
+    if (!trusting) {
+      return;
+    }
+    Properties p = new Properties();
+    p.setProperty("user", "postgres");
+    p.setProperty("password", password);
+    try (Connection c = DRIVER.connect("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
+        Statement s = c.createStatement()) {
+      s.execute("ALTER ROLE postgres PASSWORD " + literal(password));
+      List<String> strict =
+          lines.stream()
+              .map(
+                  l -> l.strip().startsWith("#") ? l : TRUST.matcher(l).replaceAll("scram-sha-256"))
+              .toList();
+      Files.write(hba, strict);
+      s.execute("SELECT pg_reload_conf()");
+    }
+    LOG.info("TENANCY-0100 embedded PostgreSQL now requires passwords (was trust)");
   }
 
   private static int freePort() throws IOException {
