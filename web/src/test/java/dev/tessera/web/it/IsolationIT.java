@@ -133,6 +133,20 @@ class IsolationIT {
       }
       assertThat(operator.post("/api/v1/tenants/" + t + "/credits/reconcile", "").status())
           .isEqualTo(200);
+      // a charge owed (as when a settle fails), so credit_owed holds a row too
+      try (Connection app = platform.app(t.equals(dedicated) ? dedicatedDb : Platform.DATABASE)) {
+        app.setAutoCommit(false);
+        pin(app, t);
+        LedgerFixture.execute(
+            app,
+            "SELECT * FROM tessera_meta.billing_reserve('owed-seed', 0, null, null, 'm',"
+                + " now() + interval '1 hour', 'seed')");
+        LedgerFixture.execute(
+            app, "SELECT tessera_meta.billing_owe('owed-seed', 0, 'm', 1, 1, 0, 'miss', 'seed')");
+        app.commit();
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
       // a batch job, so batches and batch_lines hold rows of every tenant
       Api.Reply batch =
           key.post(
@@ -343,10 +357,12 @@ class IsolationIT {
                 .isZero();
           }
         }
+        // the ledger's tables take no direct INSERT at all (only its functions write them)
+        String refusal = mayInsert(app, table) ? "row-level security" : "permission denied";
         assertThatThrownBy(() -> insertJson(app, table, ownerRow))
             .as("INSERT into " + table + " with another tenant's id")
             .isInstanceOf(SQLException.class)
-            .hasMessageContaining("row-level security");
+            .hasMessageContaining(refusal);
         app.rollback();
 
         // no tenant set: nothing visible, nothing writable
@@ -380,6 +396,18 @@ class IsolationIT {
     try (PreparedStatement ps =
         app.prepareStatement(
             "SELECT NOT has_table_privilege(current_user, ('public.' || ?)::regclass, 'DELETE')")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  static boolean mayInsert(Connection app, String table) throws SQLException {
+    try (PreparedStatement ps =
+        app.prepareStatement(
+            "SELECT has_table_privilege(current_user, ('public.' || ?)::regclass, 'INSERT')")) {
       ps.setString(1, table);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

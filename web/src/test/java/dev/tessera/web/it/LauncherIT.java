@@ -39,6 +39,7 @@ class LauncherIT {
       String token = Files.readString(tokenFile).trim();
       assertThat(printed).contains("Operator token (shown once").contains(token);
       assertThat(Files.isDirectory(data.resolve("pg"))).isTrue();
+      embeddedDatabaseRequiresThePassword(data);
       Api api = new Api("http://127.0.0.1:" + port, token);
       tenant = api.createTenant("PROFESSIONAL");
     } finally {
@@ -63,6 +64,34 @@ class LauncherIT {
       interrupt(second);
     }
     assertThat(data.resolve("pg/postmaster.pid")).doesNotExist();
+  }
+
+  /**
+   * No local process gets into the embedded PostgreSQL without its generated superuser password,
+   * kept in the data dir readable by its owner only.
+   */
+  private static void embeddedDatabaseRequiresThePassword(Path data) throws Exception {
+    Path passwordFile = data.resolve("db-superuser-password");
+    assertThat(Files.getPosixFilePermissions(passwordFile))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    // postmaster.pid: line 4 is the port
+    String pgPort = Files.readAllLines(data.resolve("pg/postmaster.pid")).get(3).strip();
+    String url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
+    for (String password : new String[] {"", "postgres", "wrong"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> java.sql.DriverManager.getConnection(url, "postgres", password).close())
+          .as("superuser with password '" + password + "'")
+          .isInstanceOf(java.sql.SQLException.class)
+          .satisfies(
+              e -> assertThat(((java.sql.SQLException) e).getSQLState()).isIn("28P01", "08004"));
+    }
+    try (java.sql.Connection c =
+        java.sql.DriverManager.getConnection(
+            url, "postgres", Files.readString(passwordFile).strip())) {
+      assertThat(c.isValid(2)).isTrue();
+    }
   }
 
   @Test

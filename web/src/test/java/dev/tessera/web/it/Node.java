@@ -96,6 +96,9 @@ final class Node implements AutoCloseable {
       cmd.add(Integer.toString(clusterPort));
       cmd.add("--hzinitialjoinwait");
       cmd.add("0");
+      // as the launcher does: the grid's name is derived from the shared cluster secret
+      cmd.add("--clustername");
+      cmd.add(clusterName(env.get("TESSERA_CLUSTER_SECRET")));
     }
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -104,6 +107,18 @@ final class Node implements AutoCloseable {
     pb.environment().put("TESSERA_CLUSTER_ENABLED", Boolean.toString(!peers.isEmpty()));
     pb.environment().put("TESSERA_DATA_DIR", dir.resolve("data").toString());
     process = pb.start();
+  }
+
+  /** The data grid's name for a cluster secret, exactly as the launcher derives it. */
+  static String clusterName(String secret) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "tessera-" + java.util.HexFormat.of().formatHex(digest).substring(0, 40);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

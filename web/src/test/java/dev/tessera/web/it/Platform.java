@@ -77,6 +77,7 @@ final class Platform {
     env.put("TESSERA_TENANTS_PURGE_INTERVAL", "PT2S");
     env.put("TESSERA_BILLING_REAPER_INTERVAL", "PT1S");
     env.put("TESSERA_MASTER_KEYS", Settings.MASTER_KEYS);
+    env.put("TESSERA_CLUSTER_SECRET", Settings.CLUSTER_SECRET);
     // webhooks go to WireMock on loopback; every other private address stays refused
     env.put("TESSERA_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128");
     // batch leases short enough that a killed node's jobs are taken over within seconds

@@ -12,6 +12,9 @@ final class Settings {
   static final String APP_PASSWORD = "it-app-password";
 
   /** One key ring for every node: instances sharing a database must share their master keys. */
+  /** The data grid secret every node of the test cluster shares (see Node#clusterName). */
+  static final String CLUSTER_SECRET = "it-cluster-secret-0123456789abcdef";
+
   static final String MASTER_KEYS = "it:" + "aXQtbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE=";
 
   private Settings() {}

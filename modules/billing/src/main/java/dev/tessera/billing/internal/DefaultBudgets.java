@@ -28,6 +28,9 @@ import java.util.UUID;
 public class DefaultBudgets implements Budgets {
   static final int MAX_BUDGETS = 200;
 
+  /** 10^15 micro-credits (a billion credits); the database holds the same bound. */
+  static final long MAX_LIMIT = 1_000_000_000_000_000L;
+
   @Inject TenantData data;
   @Inject WebhookTargets webhooks;
 
@@ -106,8 +109,9 @@ public class DefaultBudgets implements Budgets {
     if (b.enforcement() == null) {
       throw InvalidInputException.field("enforcement", "must be HARD or SOFT");
     }
-    if (b.limit() <= 0) {
-      throw InvalidInputException.field("limit", "must be a positive number of micro-credits");
+    if (b.limit() <= 0 || b.limit() > MAX_LIMIT) {
+      throw InvalidInputException.field(
+          "limit", "must be a positive number of micro-credits, at most " + MAX_LIMIT);
     }
     if (b.scope() != Budget.Scope.TENANT) {
       if (b.scopeValue() == null || b.scopeValue().isBlank() || b.scopeValue().length() > 100) {

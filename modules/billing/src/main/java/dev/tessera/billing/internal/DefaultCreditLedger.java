@@ -57,7 +57,57 @@ public class DefaultCreditLedger implements CreditLedger {
   @Override
   public Settlement settle(TenantId tenant, Tier tier, String requestId, ServedUsage usage) {
     long cost = pricing.cost(tier, usage);
-    return data.inTenant(tenant, c -> settle(c, requestId, cost, usage));
+    RuntimeException failure;
+    try {
+      return data.inTenant(tenant, c -> settle(c, requestId, cost, usage));
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    try {
+      return data.inTenant(tenant, c -> settle(c, requestId, cost, usage));
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    // Twice refused: the charge is recorded as owed, in a transaction of its own, and collected
+    // by the reaper and reconciliation; the hold stays until then, so the call is never free.
+    try {
+      boolean owed = data.inTenant(tenant, c -> owe(c, requestId, cost, usage));
+      LOG.log(
+          java.util.logging.Level.WARNING,
+          "BILL-0101 settle of "
+              + requestId
+              + " failed twice; "
+              + (owed ? "recorded " + cost + " as owed" : "it had closed meanwhile"),
+          failure);
+      return new Settlement(requestId, owed ? "OWED" : "ALREADY_CLOSED", owed ? cost : 0);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+      throw failure;
+    }
+  }
+
+  private static boolean owe(Connection c, String requestId, long cost, ServedUsage usage)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT tessera_meta.billing_owe(?,?,?,?,?,?,?,?)")) {
+      bindUsage(ps, requestId, cost, usage);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  private static void bindUsage(
+      PreparedStatement ps, String requestId, long cost, ServedUsage usage) throws SQLException {
+    ps.setString(1, requestId);
+    ps.setLong(2, cost);
+    ps.setString(3, usage.servedModel());
+    ps.setInt(4, (int) Math.min(Integer.MAX_VALUE, usage.tokens().input()));
+    ps.setInt(5, (int) Math.min(Integer.MAX_VALUE, usage.tokens().output()));
+    ps.setInt(6, (int) Math.min(Integer.MAX_VALUE, usage.tokens().cached()));
+    ps.setString(7, usage.cache().name().toLowerCase(java.util.Locale.ROOT));
+    ps.setString(8, "gateway");
   }
 
   @Override
@@ -112,14 +162,7 @@ public class DefaultCreditLedger implements CreditLedger {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT outcome, charged FROM tessera_meta.billing_settle(?,?,?,?,?,?,?,?)")) {
-      ps.setString(1, requestId);
-      ps.setLong(2, cost);
-      ps.setString(3, usage.servedModel());
-      ps.setInt(4, (int) Math.min(Integer.MAX_VALUE, usage.tokens().input()));
-      ps.setInt(5, (int) Math.min(Integer.MAX_VALUE, usage.tokens().output()));
-      ps.setInt(6, (int) Math.min(Integer.MAX_VALUE, usage.tokens().cached()));
-      ps.setString(7, usage.cache().name().toLowerCase(java.util.Locale.ROOT));
-      ps.setString(8, "gateway");
+      bindUsage(ps, requestId, cost, usage);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return new Settlement(requestId, rs.getString(1), rs.getLong(2));
@@ -250,6 +293,15 @@ public class DefaultCreditLedger implements CreditLedger {
   @Override
   public Reconciliation reconcile(TenantId tenant) {
     Reconciliation r = reconcileInDatabase(tenant);
+    if (r.invalidEvents() > 0) {
+      LOG.severe(
+          "BILL-0100 tenant "
+              + tenant
+              + " has "
+              + r.invalidEvents()
+              + " ledger events whose effect does not follow from their type and amount;"
+              + " they are not counted (inspect credit_events)");
+    }
     if (r.repaired()) {
       metrics.drift(tenant);
       LOG.warning(
@@ -268,6 +320,11 @@ public class DefaultCreditLedger implements CreditLedger {
     return data.inTenant(
         tenant,
         c -> {
+          // charges owed by failed settles are collected first, so the check sees them
+          try (PreparedStatement owed =
+              c.prepareStatement("SELECT tessera_meta.billing_collect_owed(1000)")) {
+            owed.executeQuery().close();
+          }
           try (PreparedStatement ps =
                   c.prepareStatement("SELECT * FROM tessera_meta.billing_reconcile()");
               ResultSet rs = ps.executeQuery()) {
@@ -277,7 +334,8 @@ public class DefaultCreditLedger implements CreditLedger {
                 new Balance(rs.getLong(1), rs.getLong(2)),
                 new Balance(rs.getLong(3), rs.getLong(4)),
                 rs.getLong(5),
-                rs.getBoolean(6));
+                rs.getBoolean(6),
+                rs.getLong(7));
           }
         });
   }

@@ -54,7 +54,7 @@ public class ProviderException extends RuntimeException {
       Duration retryAfter,
       boolean partialOutput,
       Throwable cause) {
-    super(provider + ": " + message, cause);
+    super(provider + ": " + scrub(message), cause);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.provider = provider;
     this.httpStatus = httpStatus;
@@ -64,6 +64,32 @@ public class ProviderException extends RuntimeException {
 
   public ProviderException(Kind kind, String provider, String message, Throwable cause) {
     this(kind, provider, 0, message, null, false, cause);
+  }
+
+  // Credentials a provider may echo in its error text ("Incorrect API key provided: sk-...",
+  // an Authorization header, key=... in a URL): the message reaches tenants, the keys are the
+  // platform's (or another tenant's), so they are masked before the message exists.
+  private static final java.util.regex.Pattern[] SECRETS = {
+    java.util.regex.Pattern.compile("(?i)\\b(?:sk|rk|pk)-[A-Za-z0-9_\\-*.]{6,}"),
+    java.util.regex.Pattern.compile("\\bAIza[0-9A-Za-z_\\-]{10,}"),
+    java.util.regex.Pattern.compile("\\btsk_[A-Za-z0-9_\\-]{10,}"),
+    java.util.regex.Pattern.compile("(?i)(?<=bearer\\s)\\s*[A-Za-z0-9._\\-~+/=*]{6,}"),
+    java.util.regex.Pattern.compile(
+        "(?i)(?<=(?:api[_-]?key|x-api-key|key|token|secret|password)[\"']?\\s?[:=]\\s?[\"']?)"
+            + "[^\\s\"',&;]{6,}"),
+    java.util.regex.Pattern.compile("(?i)(?<=key provided:\\s)\\S{6,}"),
+  };
+
+  /** The text with anything shaped like a credential replaced by {@code [redacted]}. */
+  public static String scrub(String message) {
+    if (message == null) {
+      return null;
+    }
+    String out = message;
+    for (java.util.regex.Pattern p : SECRETS) {
+      out = p.matcher(out).replaceAll("[redacted]");
+    }
+    return out;
   }
 
   public Kind kind() {

@@ -10,8 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -77,12 +75,7 @@ public class CredentialVault implements SecretVault {
       byte[] key = new byte[32];
       RANDOM.nextBytes(key);
       String spec = "k1:" + Base64.getEncoder().encodeToString(key);
-      Files.writeString(file, spec, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // best effort on non-POSIX file systems
-      }
+      LocalSecrets.createPrivate(file, spec);
       return spec;
     } catch (IOException e) {
       throw new UncheckedIOException("TENANCY-0403 cannot read or write " + file, e);

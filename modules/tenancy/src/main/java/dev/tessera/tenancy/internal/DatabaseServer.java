@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -25,7 +26,20 @@ final class DatabaseServer implements AutoCloseable {
   private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
   static final String OWNER_ROLE = "tessera_owner";
   static final String APP_ROLE = "tessera_app";
+
+  /**
+   * Owns the functions that write the credit ledger (SECURITY DEFINER); cannot log in, and neither
+   * the application role nor anyone else but the owner role is a member, so the ledger's tables
+   * take writes only through those functions (db/migrations/tenant/V11).
+   */
+  static final String LEDGER_OWNER_ROLE = "tessera_ledger_owner";
+
   static final String EMBEDDED_DATABASE = "tessera";
+
+  /** The embedded server's superuser password, in the data dir (mode 600). */
+  static final String SUPERUSER_PASSWORD_FILE = "db-superuser-password";
+
+  private static final Pattern TRUST = Pattern.compile("\\btrust\\s*$");
 
   private final EmbeddedPostgres embedded;
   private final String hostPort;
@@ -67,8 +81,21 @@ final class DatabaseServer implements AutoCloseable {
     Path pgDir = settings.dataDir().resolve("pg");
     Files.createDirectories(pgDir);
     int port = settings.embeddedPort() > 0 ? settings.embeddedPort() : freePort();
+    // The superuser has a generated password (data dir, mode 600) and every connection, local
+    // socket or TCP, must present it (scram-sha-256): no local process or user gets in for free.
+    Path passwordFile = settings.dataDir().resolve(SUPERUSER_PASSWORD_FILE);
+    String superuserPassword = LocalSecrets.readOrCreate(passwordFile, 24).value();
+    boolean fresh = !Files.exists(pgDir.resolve("PG_VERSION"));
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    // zonky's own readiness probe logs in too
+    builder.setConnectConfig("password", superuserPassword);
+    if (fresh) {
+      // zonky runs initdb with -A trust; these come after it on the command line and win
+      builder.setLocaleConfig("auth", "scram-sha-256");
+      builder.setLocaleConfig("pwfile", passwordFile.toString());
+    }
     EmbeddedPostgres pg =
-        EmbeddedPostgres.builder()
+        builder
             .setDataDirectory(pgDir)
             .setCleanDataDirectory(false)
             .setPort(port)
@@ -82,10 +109,45 @@ final class DatabaseServer implements AutoCloseable {
             .start();
     LOG.info(
         "TENANCY-0001 embedded PostgreSQL started on 127.0.0.1:" + port + ", data in " + pgDir);
+    if (!fresh) {
+      requirePasswords(pgDir, port, superuserPassword);
+    }
     DatabaseServer server =
-        new DatabaseServer(pg, "127.0.0.1:" + port, EMBEDDED_DATABASE, "", "postgres", "");
+        new DatabaseServer(
+            pg, "127.0.0.1:" + port, EMBEDDED_DATABASE, "", "postgres", superuserPassword);
     server.createDatabaseIfMissing(EMBEDDED_DATABASE);
     return server;
+  }
+
+  /**
+   * A data directory initialised before passwords were required (trust for every local connection):
+   * gives the superuser its password, switches every rule to scram-sha-256 and reloads. Runs while
+   * only this process knows the server's port has just opened.
+   */
+  private static void requirePasswords(Path pgDir, int port, String password)
+      throws IOException, SQLException {
+    Path hba = pgDir.resolve("pg_hba.conf");
+    List<String> lines = Files.readAllLines(hba);
+    boolean trusting =
+        lines.stream().anyMatch(l -> !l.strip().startsWith("#") && TRUST.matcher(l).find());
+    if (!trusting) {
+      return;
+    }
+    Properties p = new Properties();
+    p.setProperty("user", "postgres");
+    p.setProperty("password", password);
+    try (Connection c = DRIVER.connect("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
+        Statement s = c.createStatement()) {
+      s.execute("ALTER ROLE postgres PASSWORD " + literal(password));
+      List<String> strict =
+          lines.stream()
+              .map(
+                  l -> l.strip().startsWith("#") ? l : TRUST.matcher(l).replaceAll("scram-sha-256"))
+              .toList();
+      Files.write(hba, strict);
+      s.execute("SELECT pg_reload_conf()");
+    }
+    LOG.info("TENANCY-0100 embedded PostgreSQL now requires passwords (was trust)");
   }
 
   private static int freePort() throws IOException {
@@ -127,6 +189,22 @@ final class DatabaseServer implements AutoCloseable {
   }
 
   /**
+   * A connection to {@code database} as the administrator acting as the owner role: for
+   * whole-tenant copies and removals, which the application role may not do. Row-level security
+   * still applies (it is forced on the owner too), so the transaction must pin a tenant.
+   */
+  Connection ownerConnection(String database) throws SQLException {
+    Connection c = adminConnection(database);
+    try (Statement s = c.createStatement()) {
+      s.execute("SET ROLE " + OWNER_ROLE);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  /**
    * Creates the owner role (owns every object, cannot log in) and the application role (logs in,
    * owns nothing, not superuser, no BYPASSRLS), and lets the administrator act as the owner.
    */
@@ -146,7 +224,19 @@ final class DatabaseServer implements AutoCloseable {
               + "') THEN "
               + "CREATE ROLE "
               + APP_ROLE
-              + " LOGIN; END IF; END $$");
+              + " LOGIN; END IF; "
+              + "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + LEDGER_OWNER_ROLE
+              + "') THEN "
+              + "CREATE ROLE "
+              + LEDGER_OWNER_ROLE
+              + " NOLOGIN; END IF; END $$");
+      s.execute(
+          "ALTER ROLE "
+              + LEDGER_OWNER_ROLE
+              + " WITH NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION");
+      // migrations (as the owner) hand the ledger's functions to it
+      s.execute("GRANT " + LEDGER_OWNER_ROLE + " TO " + OWNER_ROLE);
       s.execute(
           "ALTER ROLE "
               + APP_ROLE
@@ -161,6 +251,10 @@ final class DatabaseServer implements AutoCloseable {
   private static void prepareDatabase(Statement s, String database) throws SQLException {
     s.execute("GRANT CREATE, CONNECT ON DATABASE " + identifier(database) + " TO " + OWNER_ROLE);
     s.execute("GRANT CREATE, USAGE ON SCHEMA public TO " + OWNER_ROLE);
+    // no temporary objects for anyone but the administrator: a temporary table or function is how
+    // a caller would try to shadow an object a SECURITY DEFINER function uses
+    s.execute("REVOKE TEMPORARY ON DATABASE " + identifier(database) + " FROM PUBLIC");
+    s.execute("REVOKE TEMPORARY ON DATABASE " + identifier(database) + " FROM " + APP_ROLE);
   }
 
   void createDatabaseIfMissing(String database) throws SQLException {

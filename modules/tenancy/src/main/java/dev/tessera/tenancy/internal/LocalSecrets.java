@@ -18,8 +18,9 @@ import java.util.logging.Logger;
 
 /**
  * Secrets that Tessera generates when the operator did not configure them: the platform operator's
- * token and the application role's database password. Generated once, kept in the data dir (mode
- * 600), so a restart keeps them.
+ * token, the application role's database password (and the embedded PostgreSQL's superuser
+ * password, see {@link DatabaseServer}). Generated once, kept in the data dir (mode 600), so a
+ * restart keeps them.
  */
 @ApplicationScoped
 public class LocalSecrets implements OperatorToken {
@@ -78,10 +79,18 @@ public class LocalSecrets implements OperatorToken {
     return h;
   }
 
-  private record Stored(String value, boolean created) {}
+  record Stored(String value, boolean created) {}
 
   private synchronized Stored stored(String name, int bytes) {
-    Path file = settings.dataDir().resolve(name);
+    return readOrCreate(settings.dataDir().resolve(name), bytes);
+  }
+
+  /**
+   * The secret kept in {@code file}, or a new random one of {@code bytes} bytes (base64url) written
+   * there. The file is created with mode 600 from the start (never readable by others, not even for
+   * the moment between creating it and restricting it).
+   */
+  static synchronized Stored readOrCreate(Path file, int bytes) {
     try {
       if (Files.exists(file)) {
         return new Stored(Files.readString(file, StandardCharsets.UTF_8).trim(), false);
@@ -90,16 +99,23 @@ public class LocalSecrets implements OperatorToken {
       byte[] raw = new byte[bytes];
       RANDOM.nextBytes(raw);
       String value = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-      Files.writeString(file, value, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        LOG.warning("TENANCY-0030 cannot restrict permissions of " + file);
-      }
+      createPrivate(file, value);
       return new Stored(value, true);
     } catch (IOException e) {
       throw new UncheckedIOException("TENANCY-0031 cannot read or write " + file, e);
     }
+  }
+
+  /** Writes {@code value} to a new file that is mode 600 from the moment it exists. */
+  static void createPrivate(Path file, String value) throws IOException {
+    try {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      LOG.warning("TENANCY-0030 cannot restrict permissions of " + file);
+      Files.createFile(file);
+    }
+    Files.writeString(file, value, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
   }
 
   static byte[] sha256(String s) {

@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * Whole-tenant operations over every tenant-owned table, discovered from the catalog (so a new
  * table is covered without touching this code): copy, checksum, delete. Always runs on a connection
- * whose transaction is pinned to the tenant, so RLS limits it to that tenant.
+ * whose transaction is pinned to the tenant, so RLS limits it to that tenant, and that acts as the
+ * owner role (see {@link DatabaseServer#ownerConnection}).
  */
 final class TenantTables {
   private static final int BATCH = 500;
@@ -125,40 +126,23 @@ final class TenantTables {
 
   /**
    * Deletes every row of the pinned tenant, children first, holding the tenant's lock exclusively
-   * in this database. Append-only tables (the credit ledger), which the application may not delete
-   * from, are purged through {@code tessera_meta.purge_tenant_rows}, which only works while this
-   * transaction holds the tenant's lock exclusively, as a move or a purge does.
+   * in this database. Runs on an owner connection ({@link DatabaseServer#ownerConnection}): the
+   * append-only ledger refuses deletes unless this transaction says it is relocating the tenant,
+   * which only a role with DELETE on the ledger (the owner, never the application) can act on.
    */
   static void deleteAll(Connection c, List<String> ordered) throws SQLException {
-    try (Statement s = c.createStatement();
-        PreparedStatement appendOnly =
-            c.prepareStatement("SELECT tessera_meta.purge_tenant_rows(?::regclass)")) {
+    try (Statement s = c.createStatement()) {
       // whole-tenant removal holds the tenant exclusively in this database too (re-entrant when
-      // the caller already does); the append-only purge insists on it
+      // the caller already does)
       s.executeQuery(
               "SELECT pg_advisory_xact_lock(tessera_meta.tenant_lock_key("
-                  + "current_setting('app.tenant_id')::uuid))")
+                  + "current_setting('app.tenant_id')::uuid)),"
+                  + " set_config('tessera.relocating', 'on', true)")
           .close();
       for (int i = ordered.size() - 1; i >= 0; i--) {
-        String table = "public." + DatabaseServer.identifier(ordered.get(i));
-        if (mayDelete(c, table)) {
-          s.executeUpdate("DELETE FROM " + table);
-        } else {
-          appendOnly.setString(1, table);
-          appendOnly.executeQuery().close();
-        }
+        s.executeUpdate("DELETE FROM public." + DatabaseServer.identifier(ordered.get(i)));
       }
-    }
-  }
-
-  private static boolean mayDelete(Connection c, String table) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT has_table_privilege(current_user, ?::regclass, 'DELETE')")) {
-      ps.setString(1, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
+      s.executeQuery("SELECT set_config('tessera.relocating', 'off', true)").close();
     }
   }
 

@@ -139,8 +139,11 @@ class TierMover {
     // Every connection the critical section needs is taken before the lock: writers waiting for
     // the lock hold pool connections, so one taken under it could wait for them while they wait
     // for us (seen as a 10 s pool timeout with the tests' 4-connection pool).
-    try (Connection src = platform.pools().forDatabase(source).getConnection();
-        Connection dst = platform.pools().forDatabase(destination).getConnection();
+    // The tenant's rows are read and written as the owner role, on connections of their own
+    // outside the pools: the ledger tables take writes only from the ledger's functions, and
+    // whole-tenant copies and removals are not something the application role may do.
+    try (Connection src = platform.server().ownerConnection(source);
+        Connection dst = platform.server().ownerConnection(destination);
         Connection catalog = platform.pools().shared().getConnection()) {
       src.setAutoCommit(false);
       dst.setAutoCommit(false);
@@ -195,7 +198,7 @@ class TierMover {
 
   /** Deletes every row of the tenant in a database that is no longer its home. */
   void purge(String database, TenantId tenant) throws SQLException {
-    try (Connection c = platform.pools().forDatabase(database).getConnection()) {
+    try (Connection c = platform.server().ownerConnection(database)) {
       c.setAutoCommit(false);
       try {
         TenantTables.pin(c, tenant.value());

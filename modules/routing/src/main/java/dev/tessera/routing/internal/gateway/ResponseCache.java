@@ -11,10 +11,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -146,13 +142,7 @@ public class ResponseCache {
   }
 
   static String embeddingKey(TenantId tenant, String model, String input) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] digest = sha.digest((model + "\n" + input).getBytes(StandardCharsets.UTF_8));
-      return "emb:" + tenant + ":" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "emb:" + tenant + ":" + CanonicalKey.digest(model, input);
   }
 
   /** Whether a request's answer may be reused: the same input always gets the same output. */
@@ -186,13 +176,6 @@ public class ResponseCache {
 
   /** Tenant first: an entry can only ever be found again by the tenant that stored it. */
   static String key(TenantId tenant, String model, ChatRequest request) {
-    ChatRequest normalised = request.withModel(model);
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] digest = sha.digest((model + "\n" + normalised).getBytes(StandardCharsets.UTF_8));
-      return tenant + ":" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return tenant + ":" + CanonicalKey.digest(model, request.withModel(model));
   }
 }

@@ -14,12 +14,8 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,13 +245,7 @@ public class SemanticCache {
             r.n(),
             false,
             false);
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] digest = sha.digest(setting.toString().getBytes(StandardCharsets.UTF_8));
-      return "sem:" + tenant + ":" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "sem:" + tenant + ":" + CanonicalKey.digest(setting);
   }
 
   /** Scales a vector to unit length and rounds each component to a signed byte. */
