@@ -28,6 +28,9 @@ public interface SafetyScreen {
    */
   String answer(String text);
 
+  /** {@code text} with this request's placeholders restored, no checks (e.g. tool arguments). */
+  String restore(String text);
+
   /** Restores placeholders in a streamed answer, holding back a placeholder split across chunks. */
   StreamRestorer streamRestorer();
 

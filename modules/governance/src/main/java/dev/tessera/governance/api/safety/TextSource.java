@@ -14,7 +14,9 @@ public enum TextSource {
   /** Retrieved or attached documents. */
   DOCUMENT,
   /** Input of an embeddings call. */
-  EMBEDDING_INPUT;
+  EMBEDDING_INPUT,
+  /** Text around the conversation (end-user ids, tool descriptions): masked, not screened. */
+  METADATA;
 
   /** Text the caller did not write itself. */
   public boolean thirdParty() {

@@ -211,6 +211,11 @@ final class RequestScreen implements SafetyScreen {
   }
 
   @Override
+  public String restore(String text) {
+    return placeholders.restore(text);
+  }
+
+  @Override
   public StreamRestorer streamRestorer() {
     Placeholders.Streaming s = placeholders.streaming();
     return new StreamRestorer() {

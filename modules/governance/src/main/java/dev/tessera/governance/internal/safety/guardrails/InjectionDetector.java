@@ -37,32 +37,59 @@ public final class InjectionDetector {
           + "constraints|restrictions|guardrails|programming|context|messages?|policies|policy|"
           + "filters?|limitations)";
 
+  private static final String PERSONAS =
+      "(?:dan|stan|aim|dude|betterdan|evilbot|evil bot|freegpt|libreai|anti-?gpt|jailbreakgpt|"
+          + "devmode|developer mode gpt)";
+  private static final String MODES =
+      "(?:developer|god|dan|jailbreak|jailbroken|unfiltered|uncensored|opposite|evil|unrestricted|"
+          + "no-?limits|dude|stan|aim)";
+  private static final String FREE_OF =
+      "(?:no|without|free (?:of|from)|zero|never follow|not bound by|unbound by|no longer bound by|"
+          + "unrestricted by|beyond) (?:any |all |the |ethical |moral |content |safety )*"
+          + "(?:restrictions?|rules|limits|limitations|filters?|guidelines|censorship|morals?|"
+          + "ethics|boundaries|policies|constraints|refusals?|content polic\\w*|openai polic\\w*)";
+
   private static final Rule[] DIRECT = {
     rule("instruction_override", 1.0, "\\b" + IGNORE + " " + PRIOR + " ?" + ORDERS + "\\b"),
     rule(
         "instruction_override",
         1.0,
-        "\\b(?:ignore|forget|disregard) (?:everything|all|anything) (?:(?:you (?:were|have been|"
-            + "'ve been) )?(?:told|said|instructed|taught)|(?:above|before|prior|so far|previously))"),
+        "\\b(?:ignore|forget|disregard) (?:about )?(?:everything|all|anything|what) (?:(?:you "
+            + "(?:were|have been|'ve been) )?(?:told|said|instructed|taught|asked)|(?:above|before|"
+            + "prior|so far|previously))"),
+    rule(
+        "instruction_override",
+        0.6,
+        "\\b(?:new|updated|revised|real|actual|true) (?:system )?(?:instructions?|rules|orders|"
+            + "directives?|task)\\s*(?::|are|is|follow)"),
     rule(
         "instruction_override",
         1.0,
-        "\\b(?:new|updated|revised|real|actual|true) (?:system )?(?:instructions?|rules|orders|"
-            + "directives|task)\\s*(?::|are|is|follow)"),
+        "\\b(?:your|the|previous|prior|all|earlier|safety|system) (?:\\w+ )?"
+            + ORDERS
+            + " (?:have been|has been|are|were|is) (?:now |hereby )?(?:updated|changed|cancell?ed|"
+            + "void|revoked|lifted|removed|disabled|suspended|replaced|null|no longer valid)"),
     rule(
         "instruction_override",
         0.6,
-        "\\b(?:from now on|henceforth|starting now|for the rest of (?:this|the) conversation),? "
-            + "(?:you|your|respond|answer|reply|act|only)"),
+        "\\b(?:from now on|from this point on|henceforth|starting now|for the rest of (?:this|the)"
+            + " conversation),? (?:you|your|respond|answer|reply|act|only)"),
     rule(
         "instruction_override",
-        0.6,
-        "\\b(?:do not|don't|never) (?:follow|obey|apply|respect) (?:your|the|any) (?:\\w+ )?"
+        1.0,
+        "\\b(?:do not|don't|never|stop) (?:follow|obey|apply|respect|listen to)(?:ing)? (?:your|"
+            + "the system|the developer|the original|the previous|any previous|the above) (?:\\w+ )?"
             + ORDERS),
     rule(
         "instruction_override",
+        1.0,
+        "\\binstead of (?:the ones|the instructions|your instructions|what) you (?:were|have been) "
+            + "(?:given|told)"),
+    rule(
+        "instruction_override",
         0.5,
-        "\\binstead,? (?:you (?:must|will|should)|do|say|print|output|respond)\\b"),
+        "\\binstead,? (?:you (?:must|will|should)|do|say|print|output|respond|write|tell|reply|"
+            + "answer|give|list)\\b"),
     rule(
         "prompt_extraction",
         1.0,
@@ -74,30 +101,67 @@ public final class InjectionDetector {
             + "secret (?:instructions|prompt|key|password))"),
     rule(
         "prompt_extraction",
+        1.0,
+        "\\b(?:write|translate|encode|summari[sz]e|paraphrase|rewrite)\\b[^.?!\\n]{0,20}\\byour "
+            + "(?:system prompt|hidden instructions|initial instructions|instructions)"),
+    rule(
+        "prompt_extraction",
         0.6,
-        "\\bwhat (?:is|are|was|were) (?:your|the) (?:system prompt|initial instructions|hidden "
-            + "instructions|original instructions)"),
+        "\\bwhat (?:is|are|was|were|do) (?:your|the) (?:system prompt|initial instructions|"
+            + "hidden instructions|original instructions|instructions you received)"),
+    rule("prompt_extraction", 0.4, "\\b(?:verbatim|word for word)\\b"),
+    rule(
+        "exfiltration",
+        0.5,
+        "\\b(?:reveal|leak|share|dump|expose|send|give me|list)\\b (?:all |the |any |their |"
+            + "your |other users' )*(?:confidential|internal|secret|private|hidden|personal|"
+            + "password|passwords|credentials|api keys?)\\b"),
     rule(
         "role_play",
-        1.0,
-        "\\b(?:dan|do anything now|developer mode|jailbreak|jailbroken|god ?mode|dude mode|aim "
-            + "mode|evil ?(?:bot|mode|confidant)|stan mode|anti-?gpt|betterdan|unfiltered mode|"
+        0.5,
+        "\\b(?:dan|do anything now|developer mode|jailbreak|jailbroken|"
+            + "god ?mode|dude mode|evil ?(?:bot|confidant)|anti-?gpt|betterdan|unfiltered mode|"
             + "no-?limits mode)\\b"),
     rule(
         "role_play",
         1.0,
-        "\\b(?:you are|you're|act as|pretend (?:to be|you are|you're)|roleplay as|role-?play as|"
-            + "play the role of|become|behave like|simulate|imagine you are)\\b[^.\\n]{0,60}\\b"
-            + "(?:no|without|free (?:of|from)|zero|any|never follow|not bound by|unbound by|"
-            + "unrestricted by|beyond) (?:any |all |the |ethical |moral |content |safety )*"
-            + "(?:restrictions?|rules|limits|limitations|filters?|guidelines|censorship|morals?|"
-            + "ethics|boundaries|policies|constraints|refusals?|openai polic\\w*)"),
+        "\\b(?:enable|activate|enter|switch to|turn on|simulate|go into|you are in|you're in|now in)"
+            + " (?:the )?"
+            + MODES
+            + " mode"),
     rule(
         "role_play",
         1.0,
-        "\\b(?:you are|you're|act as|pretend to be|become|you will be) (?:now )?(?:an? )?"
+        "\\b(?:pretend (?:to be|you are|you're)|act as|you are|you're|answer as|respond as|reply as|"
+            + "roleplay as|role-?play as|become|you will be|play) (?:now |going to be )?(?:an? )?"
+            + PERSONAS
+            + "\\b"),
+    rule(
+        "role_play",
+        1.0,
+        "\\b(?:you are|you're|act as|pretend (?:to be|you are|you're)|roleplay as|role-?play as|"
+            + "play the role of|become|behave like|simulate|imagine you are|answer as|respond as|"
+            + "as an ai|be an ai)\\b[^.\\n]{0,120}\\b"
+            + FREE_OF),
+    rule(
+        "role_play",
+        1.0,
+        "\\byou (?:have|had|would have|now have) no "
+            + FREE_OF.substring(FREE_OF.indexOf("(?:any"))),
+    rule(
+        "role_play",
+        1.0,
+        "\\b(?:you are|you're|act as|pretend to be|become|you will be|be) (?:now )?(?:an? )?"
             + "(?:unrestricted|unfiltered|uncensored|amoral|unaligned|unethical|rogue|evil|"
             + "lawless|limitless|jailbroken|unbound)\\b"),
+    rule(
+        "role_play",
+        0.6,
+        "\\b(?:(?:not|never|no longer) (?:have to |need to )?(?:abide by|follow|obey) (?:any|the|"
+            + "your) (?:\\w+ )?"
+            + ORDERS
+            + "|(?:broken|break|breaks) free|escaped (?:its|your) "
+            + "(?:constraints|rules|limits))"),
     rule(
         "role_play",
         0.5,
@@ -106,22 +170,41 @@ public final class InjectionDetector {
     rule(
         "role_play",
         0.5,
-        "\\b(?:hypothetical(?:ly)?|fictional|in a story|for a novel|in a movie)\\b[^.\\n]{0,80}"
-            + "\\b(?:no (?:rules|restrictions|limits)|(?:how to|step[- ]by[- ]step) (?:make|build|"
-            + "synthesi[sz]e|hack|steal))"),
+        "\\b(?:without|no|free of|free from) (?:any |all )?(?:filters?|restrictions|censorship|"
+            + "limitations|content polic\\w+|rules|refusals?)\\b|\\b(?:never refuse|refusals are not "
+            + "allowed|do not refuse|don't refuse)"),
+    rule(
+        "role_play",
+        0.5,
+        "\\b(?:hypothetical(?:ly)?|fictional|in a story|for a novel|in a movie|thought experiment)"
+            + "\\b[^.\\n]{0,80}\\b(?:no (?:rules|restrictions|limits)|(?:how to|step[- ]by[- ]step)"
+            + " (?:make|build|synthesi[sz]e|hack|steal))"),
+    rule(
+        "harmful_request",
+        0.5,
+        "\\b(?:synthesi[sz]e|make|cook|build|steal|hack into)\\b[^.\\n]{0,20}\\b(?:meth|"
+            + "explosives?|a bomb|nerve agent|weapons?|malware|ransomware|a car|a bank)\\b"),
     rule(
         "delimiter",
         1.0,
-        "(?:<\\|im_start\\|>|<\\|im_end\\|>|<\\|system\\|>|<\\|endoftext\\|>|\\[/?inst\\]|"
-            + "<<sys>>|<\\|start_header_id\\|>|\\[system\\]\\s*:?|###\\s*(?:system|instruction)s?\\s*:?"
-            + "|</?system>|^\\s*system\\s*:|\\n\\s*system\\s*:)"),
+        "(?:<\\|im_start\\|>\\s*system|<\\|system\\|>|<\\|start_header_id\\|>\\s*system|"
+            + "\\[system\\]\\s*:?|###\\s*(?:system|instruction)s?\\s*:?|</?system>|^\\s*system\\s*:|"
+            + "\\n\\s*system\\s*:)"),
+    rule(
+        "delimiter",
+        0.6,
+        "(?:<\\|im_start\\|>|<\\|im_end\\|>|<\\|endoftext\\|>|\\[/?inst\\]|<<sys>>)"),
     rule(
         "safety_bypass",
         1.0,
         "\\b(?:disable|turn off|deactivate|switch off|remove|bypass|circumvent|get around|"
-            + "ignore|evade)\\b (?:your |the |all |any )*(?:safety|content|ethical|moral)? ?"
-            + "(?:filters?|guardrails|safeguards|safety (?:measures|protocols|features|settings)|"
-            + "moderation|censorship|restrictions)"),
+            + "ignore|evade)\\b (?:your|all|any|all of your|all your|these) (?:safety |content |"
+            + "ethical |moral )?(?:filters?|guardrails|safeguards|safety (?:measures|protocols|"
+            + "features|settings|filters)|moderation|censorship|restrictions|content moderation)"),
+    rule(
+        "safety_bypass",
+        1.0,
+        "\\b(?:override|disable|bypass) (?:the |your )?safety (?:settings|policy|filters|rules)"),
     rule(
         "instruction_override",
         1.0,
@@ -283,7 +366,7 @@ public final class InjectionDetector {
         if (prev == ' ' && c == ' ') {
           continue;
         }
-      } else if (c >= '0' && c <= '9' && Character.isLetter(prev)) {
+      } else if (c >= '0' && c <= '9' && (Character.isLetter(prev) || letterNext(s, i))) {
         c = leet(c);
       } else if ((c == '@' || c == '$') && Character.isLetter(prev)) {
         c = c == '@' ? 'a' : 's';
@@ -309,6 +392,11 @@ public final class InjectionDetector {
       out = joined.append(out, copied, out.length()).toString();
     }
     return out;
+  }
+
+  /** A digit followed by a letter is a letter in disguise ("4ll", "1gn0r3"). */
+  private static boolean letterNext(String s, int i) {
+    return i + 1 < s.length() && Character.isLetter(s.charAt(i + 1));
   }
 
   private static char leet(char c) {
