@@ -39,6 +39,8 @@ public class AdminApi extends Application {
         UsageResource.class,
         BillingOperationsResource.class,
         WebhookSecretResource.class,
+        SafetyPolicyResource.class,
+        ToolsResource.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

@@ -1,5 +1,6 @@
 package dev.tessera.web.openai;
 
+import dev.tessera.governance.api.safety.SafetyBlockedException;
 import dev.tessera.routing.api.ProviderException;
 import dev.tessera.routing.codec.AnthropicJson;
 import dev.tessera.tenancy.api.InvalidInputException;
@@ -92,6 +93,9 @@ public class OpenAiErrors implements ExceptionMapper<Throwable> {
   }
 
   static Response fromTessera(TesseraException e) {
+    if (e instanceof SafetyBlockedException blocked) {
+      return SafetyProblem.of(blocked);
+    }
     return switch (e.status()) {
       case 400 -> {
         String param =

@@ -78,6 +78,7 @@ public class DefaultGateway implements Gateway {
   @Inject BudgetPressure budget;
   @Inject RoutingPolicies policies;
   @Inject @Any Instance<ProviderAdapter> adapters;
+  @Inject GatewaySafety safety;
 
   @Inject
   @ConfigProperty(name = "tessera.gateway.fallback", defaultValue = "EQUIVALENT")
@@ -200,6 +201,41 @@ public class DefaultGateway implements Gateway {
 
   @Override
   public GatewayResult chat(GatewayCall call, ChatRequest request) {
+    // governance: masked and screened before anything is held or sent; restored on the way back
+    GatewaySafety.Screened screened = safety.chat(call, request);
+    GatewayResult r =
+        answer(
+            call,
+            screened.request(),
+            a -> safety.check(screened, a, again -> repair(call, again, screened)));
+    return new GatewayResult(
+        safety.restore(screened, r.response()),
+        r.requestedModel(),
+        r.servedModel(),
+        r.cache(),
+        r.route());
+  }
+
+  /** One repair attempt of an answer invalid against its schema, under its own request id. */
+  private ChatResponse repair(GatewayCall call, ChatRequest again, GatewaySafety.Screened s) {
+    GatewayCall repairCall =
+        new GatewayCall(
+            call.tenant(),
+            call.tier(),
+            call.keyId(),
+            call.requestId() + "_repair",
+            call.deadline(),
+            call.fallback(),
+            call.tag());
+    return answer(repairCall, again, GatewaySafety.repairGate(s)).response();
+  }
+
+  /**
+   * Routes and answers an (already screened) request; {@code gate} sees the answer before it is
+   * charged or cached, and may refuse it (the hold is then released).
+   */
+  private GatewayResult answer(
+      GatewayCall call, ChatRequest request, UnaryOperator<ChatResponse> gate) {
     Plan plan = plan(call, request);
     CatalogModel primary = plan.primary();
     boolean cacheable = ResponseCache.cacheable(request);
@@ -207,7 +243,7 @@ public class DefaultGateway implements Gateway {
       var hit = cache.get(call.tenant(), primary.name(), request);
       if (hit.isPresent()) {
         // a hit calls no provider: billing prices it by the cache policy
-        ChatResponse cached = hit.get();
+        ChatResponse cached = gate.apply(hit.get());
         metering.chargeNow(call, primary, primary, cached.usage(), CacheStatus.HIT);
         return new GatewayResult(
             new ChatResponse(
@@ -226,7 +262,7 @@ public class DefaultGateway implements Gateway {
           semanticCache.lookup(
               call.tenant(), primary.name(), request, question, semantic, epochSecond());
       if (near.isPresent()) {
-        ChatResponse cached = near.get();
+        ChatResponse cached = gate.apply(near.get());
         metering.chargeNow(call, primary, primary, cached.usage(), CacheStatus.SEMANTIC);
         return new GatewayResult(
             new ChatResponse(
@@ -255,13 +291,22 @@ public class DefaultGateway implements Gateway {
     }
     CatalogModel served = plan.byId().get(outcome.served().id());
     ChatResponse answer = outcome.response();
+    ChatResponse gated;
+    try {
+      gated = gate.apply(answer);
+    } catch (RuntimeException refused) {
+      if (meter != null) {
+        meter.release("refused by a guardrail");
+      }
+      throw refused;
+    }
     if (meter != null) {
       meter.settle(served, answer.usage(), CacheStatus.MISS);
     } else {
       metering.chargeNow(call, primary, served, answer.usage(), CacheStatus.MISS);
     }
     ChatResponse named =
-        new ChatResponse(answer.id(), served.name(), answer.choices(), answer.usage());
+        new ChatResponse(answer.id(), served.name(), gated.choices(), gated.usage());
     if (cacheable && served == primary) {
       cache.put(call.tenant(), primary.name(), request, named);
     }
@@ -307,6 +352,12 @@ public class DefaultGateway implements Gateway {
 
   @Override
   public StreamHandle chatStream(GatewayCall call, ChatRequest request, ChunkListener listener) {
+    // governance: masked and screened before the hold; placeholders restored chunk by chunk
+    GatewaySafety.Screened screened = safety.chat(call, request);
+    return stream(call, screened.request(), safety.stream(screened, listener));
+  }
+
+  private StreamHandle stream(GatewayCall call, ChatRequest request, ChunkListener listener) {
     Plan plan = plan(call, request);
     CatalogModel primary = plan.primary();
     Metering.Meter meter =
@@ -394,11 +445,13 @@ public class DefaultGateway implements Gateway {
   }
 
   @Override
-  public EmbeddingResult embed(GatewayCall call, EmbeddingRequest request) {
+  public EmbeddingResult embed(GatewayCall call, EmbeddingRequest asked) {
     CatalogModel model =
         ownKeys(call)
-            .apply(
-                router.embedding(request.model(), entitlement(call, policies.get(call.tenant()))));
+            .apply(router.embedding(asked.model(), entitlement(call, policies.get(call.tenant()))));
+    // governance: inputs masked before they leave; the in-process model sends nothing anywhere
+    EmbeddingRequest request =
+        "local".equals(model.providerKind()) ? asked : safety.embedding(call, asked);
     // per input: reuse this tenant's cached vectors, embed only what is new
     List<String> inputs = request.input();
     float[][] vectors = new float[inputs.size()][];

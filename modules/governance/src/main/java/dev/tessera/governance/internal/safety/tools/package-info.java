@@ -1,0 +1,2 @@
+/** Typed tools' implementation: the registry and executions in PostgreSQL, gates, runners. */
+package dev.tessera.governance.internal.safety.tools;
