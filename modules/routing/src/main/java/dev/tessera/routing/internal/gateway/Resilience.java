@@ -6,6 +6,7 @@ import dev.tessera.routing.internal.resilience.LocalBreakers;
 import dev.tessera.routing.internal.resilience.NanoClock;
 import dev.tessera.routing.internal.resilience.ResilientCaller;
 import dev.tessera.routing.internal.resilience.RetryPolicy;
+import dev.tessera.routing.internal.telemetry.AttemptTelemetry;
 import dev.tessera.routing.spi.ProviderAdapter;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -27,6 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 class Resilience {
   @Inject @Any Instance<ProviderAdapter> adapters;
+  @Inject AttemptTelemetry telemetry;
 
   @Inject
   @ConfigProperty(name = "tessera.gateway.breaker.failures", defaultValue = "3")
@@ -50,14 +52,17 @@ class Resilience {
     adapters.forEach(all::add);
     timer = ResilientCaller.defaultTimer();
     health = new HealthScores();
+    LocalBreakers breakers =
+        new LocalBreakers(
+            new BreakerSettings(failures, Duration.parse(coolDown)), NanoClock.SYSTEM);
     caller =
         new ResilientCaller(
             all,
-            new LocalBreakers(
-                new BreakerSettings(failures, Duration.parse(coolDown)), NanoClock.SYSTEM),
+            breakers,
             health,
             new RetryPolicy(maxAttempts, Duration.ofMillis(200), Duration.ofSeconds(4)),
             timer);
+    caller.observeWith(telemetry.observer(breakers, health)); // metrics and spans per attempt
   }
 
   ResilientCaller caller() {

@@ -37,6 +37,8 @@ abstract class AttemptLoop implements ResilientCall {
   final ChatRequest request;
   final Deadline deadline;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+  private final AttemptObserver observer;
+  private final Object observed;
 
   // Guarded by this.
   private final List<Attempt> attempts = new ArrayList<>();
@@ -56,6 +58,8 @@ abstract class AttemptLoop implements ResilientCall {
     this.plan = plan;
     this.request = request;
     this.deadline = deadline;
+    this.observer = caller.observer();
+    this.observed = observer.currentCall();
   }
 
   /** One upstream call and what it needs to be settled or aborted. */
@@ -64,6 +68,7 @@ abstract class AttemptLoop implements ResilientCall {
     final CircuitBreaker.Permit permit;
     final int number;
     final long startedAt = System.nanoTime();
+    Object observed; // the observer's handle on this attempt
     volatile Runnable abort = () -> {};
     long firstChunkAt = -1; // guarded by the loop
 
@@ -131,7 +136,7 @@ abstract class AttemptLoop implements ResilientCall {
       return;
     }
     try {
-      launch(t, caller.adapterFor(t.deployment));
+      observer.within(t.observed, () -> launch(t, caller.adapterFor(t.deployment)));
     } catch (RuntimeException e) {
       failed(t, asProviderException(t, e));
     }
@@ -161,7 +166,9 @@ abstract class AttemptLoop implements ResilientCall {
         }
         lastTried = d;
         triesHere++;
-        return new Try(d, permit.get(), attempts.size() + 1);
+        Try t = new Try(d, permit.get(), attempts.size() + 1);
+        t.observed = observer.started(observed, d, t.number);
+        return t;
       }
       LOG.fine(() -> "ROUTING-0210 circuit open, skipping " + d.id());
       index++;
@@ -199,6 +206,14 @@ abstract class AttemptLoop implements ResilientCall {
               took,
               t.firstChunkAt < 0 ? null : Duration.ofNanos(t.firstChunkAt - t.startedAt));
       attempts.add(new Attempt(t.deployment.id(), t.number, took, null));
+      observer.ended(
+          observed,
+          t.observed,
+          t.deployment,
+          took.toNanos(),
+          t.firstChunkAt < 0 ? -1 : t.firstChunkAt - t.startedAt,
+          null,
+          false);
       o =
           new Outcome(
               response,
@@ -261,6 +276,7 @@ abstract class AttemptLoop implements ResilientCall {
     t.permit.onFailure(f);
     caller.health().recordFailure(t.deployment.id(), took, f);
     attempts.add(new Attempt(t.deployment.id(), t.number, took, f));
+    observer.ended(observed, t.observed, t.deployment, took.toNanos(), -1, f, false);
     lastFailure = f;
   }
 
@@ -298,6 +314,7 @@ abstract class AttemptLoop implements ResilientCall {
       current = null;
       if (abandoned != null) {
         abandoned.permit.release();
+        abandon(abandoned);
       }
     }
     terminate(abandoned, decisive);
@@ -328,6 +345,7 @@ abstract class AttemptLoop implements ResilientCall {
       current = null;
       if (abandoned != null) {
         abandoned.permit.release(); // the client left: no verdict on the provider
+        abandon(abandoned);
       }
     }
     LOG.fine(() -> "ROUTING-0214 call cancelled by the caller");
@@ -336,6 +354,12 @@ abstract class AttemptLoop implements ResilientCall {
       abandoned.abort.run();
     }
     outcome.cancel(false);
+  }
+
+  /** Holds the monitor. */
+  private void abandon(Try t) {
+    observer.ended(
+        observed, t.observed, t.deployment, System.nanoTime() - t.startedAt, -1, null, true);
   }
 
   private void cancelTimers() {

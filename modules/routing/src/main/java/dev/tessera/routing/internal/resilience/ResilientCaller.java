@@ -31,6 +31,7 @@ public final class ResilientCaller {
   private final HealthScores health;
   private final RetryPolicy retry;
   private final ScheduledExecutorService timer;
+  private volatile AttemptObserver observer = AttemptObserver.NONE;
 
   /**
    * @param adapters one per provider kind, matched to {@link Deployment#providerKind()}
@@ -94,6 +95,15 @@ public final class ResilientCaller {
       }
     }
     return List.copyOf(plan);
+  }
+
+  /** Who watches the attempts (metrics, traces); {@link AttemptObserver#NONE} by default. */
+  public void observeWith(AttemptObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
+  }
+
+  AttemptObserver observer() {
+    return observer;
   }
 
   ProviderAdapter adapterFor(Deployment d) {

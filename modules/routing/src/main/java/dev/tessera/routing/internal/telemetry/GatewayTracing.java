@@ -1,0 +1,166 @@
+package dev.tessera.routing.internal.telemetry;
+
+import dev.tessera.routing.api.ProviderException;
+import dev.tessera.routing.internal.resilience.Deployment;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The gateway's spans, through MicroProfile Telemetry (OpenTelemetry, bundled with Payara): a span
+ * {@code {operation} {model}} per call, with children for routing, cache lookups, ledger holds and
+ * settles, and one CLIENT span per upstream attempt, whose context travels to the provider as W3C
+ * {@code traceparent}. Off unless {@code OTEL_SDK_DISABLED=false}; spans carry models, providers,
+ * token counts and error types, never prompt or answer text.
+ */
+@ApplicationScoped
+public class GatewayTracing {
+  private static final Logger LOG = Logger.getLogger(GatewayTracing.class.getName());
+
+  @Inject Instance<Tracer> tracers;
+
+  @Inject
+  @ConfigProperty(name = "otel.sdk.disabled", defaultValue = "true")
+  boolean disabled;
+
+  private Tracer tracer;
+  private final Map<NameKey, String> names = new ConcurrentHashMap<>();
+
+  private record NameKey(String operation, String model) {}
+
+  @PostConstruct
+  void init() {
+    if (!disabled) {
+      try {
+        tracer = tracers.get();
+        LOG.info("OBS-0002 gateway tracing on");
+      } catch (RuntimeException e) {
+        LOG.warning("OBS-0003 tracing asked for but no OpenTelemetry tracer is available: " + e);
+      }
+    }
+  }
+
+  public boolean enabled() {
+    return tracer != null;
+  }
+
+  /** Starts a call's span {@code {operation} {model}} and makes it current until closed. */
+  public Scope begin(CallObservation call, String operation, String model) {
+    if (tracer == null) {
+      return Scope.noop();
+    }
+    String m = model == null || model.isBlank() ? "auto" : model;
+    NameKey key = new NameKey(operation, m);
+    String name = names.get(key);
+    if (name == null) {
+      name = operation + " " + m;
+      if (names.size() < 10_000) {
+        names.put(key, name);
+      }
+    }
+    Span span =
+        tracer
+            .spanBuilder(name)
+            .setSpanKind(SpanKind.INTERNAL)
+            .setAttribute("gen_ai.operation.name", operation)
+            .setAttribute("gen_ai.request.model", m)
+            .startSpan();
+    call.span = span;
+    return span.makeCurrent();
+  }
+
+  /** A child of the current span, for a step of the call; end it with {@link #end}. */
+  public Object step(String name) {
+    if (tracer == null) {
+      return null;
+    }
+    return tracer.spanBuilder(name).startSpan();
+  }
+
+  public void end(Object step, Throwable failure) {
+    if (step instanceof Span s) {
+      if (failure != null) {
+        s.setStatus(StatusCode.ERROR);
+        s.setAttribute("error.type", ErrorTypes.of(failure));
+      }
+      s.end();
+    }
+  }
+
+  /** Ends a call's span with what served it and how. */
+  public void finish(
+      CallObservation call,
+      String provider,
+      String responseModel,
+      long inputTokens,
+      long outputTokens,
+      Throwable failure) {
+    if (!(call.span instanceof Span s)) {
+      return;
+    }
+    if (provider != null) {
+      s.setAttribute("gen_ai.provider.name", provider);
+    }
+    if (responseModel != null) {
+      s.setAttribute("gen_ai.response.model", responseModel);
+    }
+    if (failure == null) {
+      s.setAttribute("gen_ai.usage.input_tokens", inputTokens);
+      s.setAttribute("gen_ai.usage.output_tokens", outputTokens);
+    } else {
+      s.setStatus(StatusCode.ERROR);
+      s.setAttribute("error.type", ErrorTypes.of(failure));
+    }
+    s.end();
+  }
+
+  Object attemptStarted(Object call, Deployment d, int number) {
+    if (tracer == null
+        || !(call instanceof CallObservation c)
+        || !(c.span instanceof Span parent)) {
+      return null;
+    }
+    return tracer
+        .spanBuilder("attempt " + d.model())
+        .setParent(Context.root().with(parent))
+        .setSpanKind(SpanKind.CLIENT)
+        .setAttribute("gen_ai.operation.name", c.operation)
+        .setAttribute("gen_ai.provider.name", d.providerKind())
+        .setAttribute("gen_ai.request.model", d.model())
+        .setAttribute("tessera.attempt", number)
+        .startSpan();
+  }
+
+  void within(Object attempt, Runnable launch) {
+    if (attempt instanceof Span s) {
+      try (Scope ignored = s.makeCurrent()) {
+        launch.run();
+      }
+    } else {
+      launch.run();
+    }
+  }
+
+  void attemptEnded(Object attempt, ProviderException failure, boolean cancelled) {
+    if (attempt instanceof Span s) {
+      if (cancelled) {
+        s.setAttribute("tessera.cancelled", true);
+      } else if (failure != null) {
+        s.setStatus(StatusCode.ERROR);
+        s.setAttribute("error.type", ErrorTypes.of(failure));
+      }
+      s.end();
+    }
+  }
+}
