@@ -39,6 +39,8 @@ public class AdminApi extends Application {
         UsageResource.class,
         BillingOperationsResource.class,
         WebhookSecretResource.class,
+        dev.tessera.web.governance.AuditResource.class,
+        dev.tessera.web.governance.AdminActionAudit.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,
