@@ -41,6 +41,8 @@ public class AdminApi extends Application {
         WebhookSecretResource.class,
         SafetyPolicyResource.class,
         ToolsResource.class,
+        dev.tessera.web.governance.AuditResource.class,
+        dev.tessera.web.governance.AdminActionAudit.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

@@ -1,5 +1,7 @@
 /**
- * Public face of governance: what other modules may use to screen inputs and outputs and to record
- * decisions. The prompt registry, audit trail and guardrails arrive with their issues.
+ * Public face of governance: the audit log ({@link dev.tessera.governance.api.AuditLog}), the
+ * prompt registry ({@link dev.tessera.governance.api.Prompts}), the decision log ({@link
+ * dev.tessera.governance.api.DecisionLog}), feedback and golden evals. Sub-package {@code safety}
+ * belongs to PII masking and guardrails.
  */
 package dev.tessera.governance.api;
