@@ -1,0 +1,278 @@
+package dev.tessera.retrieval.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * One tenant's Lucene index on this instance: BM25 over the chunk text and HNSW over its vectors,
+ * derived from PostgreSQL. The commit's user data records the last change applied, so after a
+ * restart (or kill -9: Lucene commits are atomic) the index catches up from there. The reader's ACL
+ * and the knowledge bases are filters inside both queries, so what a reader may not see never takes
+ * a place in a page or a count.
+ */
+final class TenantIndex implements AutoCloseable {
+  static final String APPLIED = "tessera.applied-change";
+  private static final String ID = "id";
+  private static final String DOC = "doc";
+  private static final String KB = "kb";
+  private static final String ACL = "acl";
+  private static final String TEXT = "text";
+  private static final String VEC = "vec";
+  private static final String UPDATED = "updated";
+
+  private final FSDirectory dir;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private final Analyzer analyzer = new EnglishAnalyzer();
+  private volatile long applied;
+
+  TenantIndex(Path path) throws IOException {
+    dir = FSDirectory.open(path);
+    IndexWriterConfig config = new IndexWriterConfig(analyzer);
+    config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    config.setRAMBufferSizeMB(64);
+    writer = new IndexWriter(dir, config);
+    String seq = null;
+    for (Map.Entry<String, String> e : writer.getLiveCommitData()) {
+      if (e.getKey().equals(APPLIED)) {
+        seq = e.getValue();
+      }
+    }
+    applied = seq == null ? 0 : Long.parseLong(seq);
+    searchers = new SearcherManager(writer, null);
+  }
+
+  long applied() {
+    return applied;
+  }
+
+  /** Replaces everything indexed for {@code documents} with {@code live} (their live chunks). */
+  void replace(Collection<UUID> documents, List<IndexedChunk> live) throws IOException {
+    for (UUID d : documents) {
+      writer.deleteDocuments(new Term(DOC, d.toString()));
+    }
+    for (IndexedChunk c : live) {
+      writer.addDocument(toDocument(c));
+    }
+  }
+
+  /** Makes what was applied searchable and durable, recording the change it reached. */
+  void commit(long appliedChange) throws IOException {
+    writer.setLiveCommitData(Map.of(APPLIED, Long.toString(appliedChange)).entrySet());
+    writer.commit();
+    applied = appliedChange;
+    searchers.maybeRefreshBlocking();
+  }
+
+  void clear() throws IOException {
+    writer.deleteAll();
+    commit(0);
+  }
+
+  private static Document toDocument(IndexedChunk c) {
+    Document d = new Document();
+    d.add(new StringField(ID, c.id(), Field.Store.YES));
+    d.add(new StringField(DOC, c.document().toString(), Field.Store.YES));
+    d.add(new StringField(KB, c.kb().toString(), Field.Store.YES));
+    for (String p : c.readers()) {
+      d.add(new StringField(ACL, p, Field.Store.NO));
+    }
+    d.add(new TextField(TEXT, c.chunk().indexedText(c.title()), Field.Store.NO));
+    d.add(new KnnFloatVectorField(VEC, c.vector(), VectorSimilarityFunction.DOT_PRODUCT));
+    d.add(new LongPoint(UPDATED, c.sourceUpdatedMillis()));
+    d.add(new StoredField(UPDATED, c.sourceUpdatedMillis()));
+    d.add(new StoredField("version", c.version()));
+    d.add(new StoredField("title", c.title()));
+    d.add(new StoredField("section", c.chunk().section()));
+    d.add(new StoredField("anchor", c.chunk().anchor()));
+    d.add(new StoredField("start", c.chunk().start()));
+    d.add(new StoredField("end", c.chunk().end()));
+    d.add(new StoredField("body", c.chunk().body()));
+    return d;
+  }
+
+  /** The filter every query carries: these knowledge bases, this reader, this freshness. */
+  private static Query filter(SearchSpec spec) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(
+        new TermInSetQuery(
+            KB,
+            spec.kbs().stream().map(k -> new BytesRef(k.toString())).collect(Collectors.toList())),
+        Occur.FILTER);
+    b.add(
+        new TermInSetQuery(
+            ACL, spec.principals().stream().map(BytesRef::new).collect(Collectors.toList())),
+        Occur.FILTER);
+    if (spec.updatedAfterMillis() != null) {
+      b.add(
+          LongPoint.newRangeQuery(UPDATED, spec.updatedAfterMillis(), Long.MAX_VALUE),
+          Occur.FILTER);
+    }
+    return b.build();
+  }
+
+  /** Ranked candidates of each retriever, fused by weighted reciprocal rank. */
+  List<Hit> search(SearchSpec spec, int candidates) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Query filter = filter(spec);
+      List<Integer> bm25 = new ArrayList<>();
+      List<Integer> dense = new ArrayList<>();
+      if (spec.mode() != SearchSpec.Mode.DENSE) {
+        Query text = textQuery(spec.query());
+        if (text != null) {
+          BooleanQuery q =
+              new BooleanQuery.Builder().add(text, Occur.MUST).add(filter, Occur.FILTER).build();
+          for (ScoreDoc sd : searcher.search(q, candidates).scoreDocs) {
+            bm25.add(sd.doc);
+          }
+        }
+      }
+      if (spec.mode() != SearchSpec.Mode.BM25) {
+        TopDocs top =
+            searcher.search(
+                new KnnFloatVectorQuery(VEC, spec.vector(), candidates, filter), candidates);
+        for (ScoreDoc sd : top.scoreDocs) {
+          dense.add(sd.doc);
+        }
+      }
+      Map<Integer, Double> fused = Fusion.rrf(bm25, dense, spec.bm25Weight(), spec.denseWeight());
+      List<Hit> hits = new ArrayList<>();
+      for (Map.Entry<Integer, Double> e : fused.entrySet()) {
+        hits.add(hit(searcher, e.getKey(), e.getValue(), spec.vector()));
+      }
+      if (spec.halfLifeDays() != null && spec.freshnessWeight() > 0) {
+        // fresher sources move up: score × ((1 − w) + w · 0.5^(age / half-life))
+        long now = System.currentTimeMillis();
+        List<Hit> boosted = new ArrayList<>();
+        for (Hit h : hits) {
+          double ageDays = Math.max(0, (now - h.sourceUpdatedMillis()) / 86_400_000.0);
+          double decay = Math.pow(0.5, ageDays / spec.halfLifeDays());
+          boosted.add(
+              h.withScore(
+                  h.score() * ((1 - spec.freshnessWeight()) + spec.freshnessWeight() * decay)));
+        }
+        boosted.sort(java.util.Comparator.comparingDouble(Hit::score).reversed());
+        hits = boosted;
+      }
+      return hits.size() > spec.limit() ? new ArrayList<>(hits.subList(0, spec.limit())) : hits;
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** BM25 over the analysed query's terms (OR); null when nothing is left after analysis. */
+  private Query textQuery(String query) {
+    List<String> terms = new ArrayList<>();
+    try (var ts = analyzer.tokenStream(TEXT, query)) {
+      var attr =
+          ts.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        terms.add(attr.toString());
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (terms.isEmpty()) {
+      return null;
+    }
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    for (String t : new HashSet<>(terms)) {
+      b.add(new TermQuery(new Term(TEXT, t)), Occur.SHOULD);
+    }
+    return b.build();
+  }
+
+  private Hit hit(IndexSearcher searcher, int doc, double score, float[] query) throws IOException {
+    Document d = searcher.storedFields().document(doc);
+    double similarity = Double.NaN;
+    if (query != null) {
+      List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+      FloatVectorValues values = leaf.reader().getFloatVectorValues(VEC);
+      if (values != null && values.advance(doc - leaf.docBase) == doc - leaf.docBase) {
+        float[] v = values.vectorValue();
+        double dot = 0;
+        for (int i = 0; i < v.length; i++) {
+          dot += v[i] * query[i];
+        }
+        similarity = dot;
+      }
+    }
+    return new Hit(
+        d.get(ID),
+        UUID.fromString(d.get(KB)),
+        UUID.fromString(d.get(DOC)),
+        d.getField("version").numericValue().intValue(),
+        d.get("title"),
+        d.get("section"),
+        d.get("anchor"),
+        d.getField("start").numericValue().intValue(),
+        d.getField("end").numericValue().intValue(),
+        d.get("body"),
+        d.getField(UPDATED).numericValue().longValue(),
+        score,
+        similarity);
+  }
+
+  /** Ids of the chunks indexed for a knowledge base (for the consistency check). */
+  Set<String> ids(UUID kb) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Set<String> out = new HashSet<>();
+      TopDocs all = searcher.search(new TermQuery(new Term(KB, kb.toString())), Integer.MAX_VALUE);
+      for (ScoreDoc sd : all.scoreDocs) {
+        out.add(searcher.storedFields().document(sd.doc, Set.of(ID)).get(ID));
+      }
+      return out;
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    searchers.close();
+    writer.close();
+    dir.close();
+  }
+}
