@@ -26,7 +26,7 @@ public class MechanismBridgeInstaller implements ServletContextListener {
       var mechanisms = CDI.current().select(HttpAuthenticationMechanism.class);
       if (!mechanisms.isResolvable()) {
         LOG.warning(
-            "WEB-0004 not exactly one HttpAuthenticationMechanism; Soteria's bridge stays in place");
+            "WEB-0004 Soteria's bridge stays in place: not exactly one HttpAuthenticationMechanism");
         return;
       }
       AuthConfigFactory.getFactory()

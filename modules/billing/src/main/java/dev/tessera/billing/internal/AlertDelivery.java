@@ -76,7 +76,7 @@ public class AlertDelivery {
         try {
           signer = signing.signer(tenant);
         } catch (RuntimeException e) {
-          LOG.fine("BILL-0040 alert webhooks not signed now, retried later: " + e);
+          LOG.fine("BILL-0042 alert webhooks not signed now, retried later: " + e);
           return;
         }
       }

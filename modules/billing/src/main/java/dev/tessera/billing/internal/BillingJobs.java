@@ -150,7 +150,7 @@ public class BillingJobs implements BillingOperations {
         cursor = page.nextCursor();
       } while (cursor != null);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "BILL-0031 billing job run failed", e);
+      LOG.log(Level.WARNING, "BILL-0032 billing job run failed", e);
     }
   }
 

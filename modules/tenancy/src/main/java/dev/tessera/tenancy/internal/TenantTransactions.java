@@ -61,7 +61,7 @@ public class TenantTransactions implements TenantData {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("TENANCY-0060 analytics read failed", e);
+      throw new IllegalStateException("TENANCY-0065 analytics read failed", e);
     }
   }
 
@@ -80,7 +80,7 @@ public class TenantTransactions implements TenantData {
         databases.add(rs.getString(1));
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("TENANCY-0061 cannot list the tenant databases", e);
+      throw new IllegalStateException("TENANCY-0066 cannot list the tenant databases", e);
     }
     java.util.List<T> results = new java.util.ArrayList<>();
     for (String database : databases) {
@@ -100,7 +100,7 @@ public class TenantTransactions implements TenantData {
         if (!databaseWentAway(e)) {
           throw e instanceof RuntimeException r
               ? r
-              : new IllegalStateException("TENANCY-0062 platform-wide scan failed", e);
+              : new IllegalStateException("TENANCY-0067 platform-wide scan failed", e);
         }
       }
     }
