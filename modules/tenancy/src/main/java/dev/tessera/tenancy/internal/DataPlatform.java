@@ -75,8 +75,10 @@ public class DataPlatform implements PlatformStatus {
               + (server.isEmbedded() ? "embedded PostgreSQL" : "external PostgreSQL")
               + ")");
     } catch (Exception e) {
-      failure = "data layer failed to start: " + e.getMessage();
-      LOG.log(Level.SEVERE, "TENANCY-0021 " + failure, e);
+      // the cause (paths, hosts, driver messages) goes to the operator's log only; health checks
+      // and 503 bodies, which anyone may read, say where to look
+      failure = "data layer failed to start (the server log's TENANCY-0021 says why)";
+      LOG.log(Level.SEVERE, "TENANCY-0021 data layer failed to start: " + e.getMessage(), e);
     }
   }
 
