@@ -19,6 +19,7 @@ public class OpenAiApi extends Application {
         EmbeddingsResource.class,
         ModelsResource.class,
         MessagesResource.class,
+        FeedbackResource.class,
         OpenAiErrors.class,
         BodyLimit.class,
         AdmissionFilter.class,
