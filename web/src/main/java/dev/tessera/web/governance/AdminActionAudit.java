@@ -37,7 +37,8 @@ public class AdminActionAudit implements ContainerResponseFilter {
   private static final Logger LOG = Logger.getLogger(AdminActionAudit.class.getName());
   private static final JsonProvider JSON = JsonProvider.provider();
   private static final Jsonb JSONB = JsonbBuilder.create();
-  private static final Set<String> SELF_RECORDING = Set.of("audit", "prompts", "evals");
+  private static final Set<String> SELF_RECORDING =
+      Set.of("audit", "prompts", "governance-settings");
   private static final int MAX_STATE = 16 * 1024;
 
   @Inject Caller caller;

@@ -1,5 +1,7 @@
 package dev.tessera.web.openai;
 
+import dev.tessera.governance.api.AppliedPrompt;
+import dev.tessera.governance.api.Prompts;
 import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.Gateway;
@@ -10,6 +12,8 @@ import dev.tessera.routing.api.StreamHandle;
 import dev.tessera.routing.codec.OpenAiJson;
 import dev.tessera.routing.codec.OpenAiRequests;
 import dev.tessera.tenancy.api.KeyPrincipal;
+import dev.tessera.web.governance.DecisionHook;
+import dev.tessera.web.governance.PromptHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
@@ -27,17 +31,33 @@ public class ChatCompletionsResource {
 
   @Inject Inference inference;
   @Inject Gateway gateway;
+  @Inject Prompts prompts;
+  @Inject DecisionHook decisions;
 
   @POST
   public Response create(String body) {
     KeyPrincipal key = inference.requireInferenceKey();
-    ChatRequest request = OpenAiRequests.chat(Inference.parse(body));
+    // governance: a "prompt" reference is rendered from the registry into messages and config
+    AppliedPrompt prompt =
+        prompts.apply(key.tenant(), Inference.parse(body), inference.requestId());
+    ChatRequest request = OpenAiRequests.chat(prompt.body());
     inference.chargeTokens(key, estimate(body, request));
     GatewayCall call = inference.call(key);
     long created = System.currentTimeMillis() / 1000;
+    DecisionHook.Pending decision = decisions.start(call, prompt, request);
     if (!request.stream()) {
-      GatewayResult result = gateway.chat(call, request);
-      return Response.ok(OpenAiJson.chat(result.response(), created).toString(), "application/json")
+      GatewayResult result;
+      try {
+        result = gateway.chat(call, request);
+      } catch (RuntimeException failed) {
+        decisions.failed(decision, failed, false);
+        throw failed;
+      }
+      decisions.answered(decision, result);
+      return PromptHeaders.add(
+              Response.ok(
+                  OpenAiJson.chat(result.response(), created).toString(), "application/json"),
+              prompt.served())
           .header("x-request-id", call.requestId())
           .header("x-tessera-model", result.servedModel())
           .header("x-tessera-cache", result.cache().header())
@@ -45,10 +65,20 @@ public class ChatCompletionsResource {
           .build();
     }
     ChunkQueue events = new ChunkQueue();
-    StreamHandle handle = gateway.chatStream(call, request, events);
-    // wait for the first event, so a failure before any output is still a proper error status
-    Object first = events.next(call, handle);
+    StreamHandle started;
+    Object firstEvent;
+    try {
+      started = gateway.chatStream(call, request, events);
+      // wait for the first event, so a failure before any output is still a proper error status
+      firstEvent = events.next(call, started);
+    } catch (RuntimeException failed) {
+      decisions.failed(decision, failed, true);
+      throw failed;
+    }
+    StreamHandle handle = started;
+    Object first = firstEvent;
     if (first instanceof ProviderException failure) {
+      decisions.failed(decision, failure, true);
       throw failure;
     }
     String id = "chatcmpl-" + call.requestId().substring(4);
@@ -58,22 +88,26 @@ public class ChatCompletionsResource {
             for (Object e = first; ; e = events.next(call, handle)) {
               if (e == ChunkQueue.DONE) {
                 ChunkQueue.send(out, null, "[DONE]");
+                decisions.streamed(decision, handle.servedModel(), "ok", null);
                 return;
               }
               if (e instanceof ProviderException failure) {
+                decisions.streamed(decision, handle.servedModel(), "error", failure.getMessage());
                 // mid-stream: headers are gone, so the error travels as a final event
                 ChunkQueue.send(
                     out, null, String.valueOf(OpenAiErrors.fromProvider(failure).getEntity()));
                 return;
               }
+              decision.observe((ChatChunk) e);
               ChunkQueue.send(out, null, OpenAiJson.chunk((ChatChunk) e, id, created).toString());
             }
           } catch (IOException clientGone) {
+            decisions.streamed(decision, handle.servedModel(), "cancelled", "the client hung up");
             handle.cancel(); // the client disconnected: stop paying for the upstream call
             throw clientGone;
           }
         };
-    return Response.ok(sse, "text/event-stream")
+    return PromptHeaders.add(Response.ok(sse, "text/event-stream"), prompt.served())
         .header("Cache-Control", "no-cache")
         .header("X-Accel-Buffering", "no")
         .header("x-request-id", call.requestId())

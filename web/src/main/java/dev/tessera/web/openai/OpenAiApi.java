@@ -20,6 +20,7 @@ public class OpenAiApi extends Application {
         ModelsResource.class,
         MessagesResource.class,
         ToolCallsResource.class,
+        FeedbackResource.class,
         OpenAiErrors.class,
         BodyLimit.class,
         AdmissionFilter.class,

@@ -75,6 +75,9 @@ class IsolationIT {
             LedgerFixture.completion(5, 5));
     for (String t : List.of(tenantA, tenantB, dedicated)) {
       Api key = operator.as(operator.createKey(t, "admin")[1]);
+      // a signed checkpoint of the audit log (admin actions above wrote its entries)
+      assertThat(operator.post("/api/v1/tenants/" + t + "/audit/checkpoints", "").status())
+          .isEqualTo(201);
       // a webhook signing secret (made on first read)
       assertThat(key.get("/api/v1/tenants/" + t + "/webhook-secret").status()).isEqualTo(200);
       assertThat(operator.createUser(t, "someone-" + UUID.randomUUID() + "@example.com").status())
@@ -390,7 +393,7 @@ class IsolationIT {
       app.setAutoCommit(true);
       assertThat(count(app, "users")).as("after commit, on the same connection").isZero();
     }
-  }
+  }}
 
   static boolean appendOnly(Connection app, String table) throws SQLException {
     try (PreparedStatement ps =

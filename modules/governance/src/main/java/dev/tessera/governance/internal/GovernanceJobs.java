@@ -28,7 +28,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Governance's background duties on every instance: sign a checkpoint of every audit chain that
- * grew since its last one (safe to run on several instances: a checkpoint is idempotent).
+ * grew since its last one, and purge decisions past their tenant's retention (both safe to run on
+ * several instances at once).
  */
 @ApplicationScoped
 public class GovernanceJobs {
@@ -37,6 +38,11 @@ public class GovernanceJobs {
   @Inject TenantData data;
   @Inject PlatformStatus status;
   @Inject DefaultAuditLog audit;
+  @Inject DefaultDecisionLog decisions;
+
+  @Inject
+  @ConfigProperty(name = "tessera.decisions.purge-interval", defaultValue = "PT1H")
+  String purgeInterval;
 
   @Inject
   @ConfigProperty(name = "tessera.audit.checkpoint-interval", defaultValue = "PT1M")
@@ -57,6 +63,8 @@ public class GovernanceJobs {
             });
     long every = Duration.parse(checkpointInterval).toMillis();
     scheduler.scheduleWithFixedDelay(this::checkpointAll, every, every, TimeUnit.MILLISECONDS);
+    long purge = Duration.parse(purgeInterval).toMillis();
+    scheduler.scheduleWithFixedDelay(this::purgeDecisions, purge, purge, TimeUnit.MILLISECONDS);
   }
 
   /** Signs a checkpoint of each chain that grew since its last one; answers how many. */
@@ -77,6 +85,15 @@ public class GovernanceJobs {
       LOG.log(Level.WARNING, "GOV-0011 audit checkpoint run failed", e);
     }
     return signed;
+  }
+
+  /** Removes decisions past their tenant's retention. */
+  void purgeDecisions() {
+    try {
+      decisions.purgeExpired();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "GOV-0012 decision purge failed", e);
+    }
   }
 
   private static List<TenantId> tenantsDue(Connection c) throws SQLException {
