@@ -41,6 +41,7 @@ public class AdminApi extends Application {
         WebhookSecretResource.class,
         SafetyPolicyResource.class,
         ToolsResource.class,
+        ToolExecutionsResource.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

@@ -133,6 +133,28 @@ class IsolationIT {
       }
       assertThat(operator.post("/api/v1/tenants/" + t + "/credits/reconcile", "").status())
           .isEqualTo(200);
+      // a safety policy and a typed tool run once, so the safety and tool tables hold rows too
+      assertThat(
+              key.send(
+                      key.request("/api/v1/tenants/" + t + "/safety-policy")
+                          .header("Content-Type", "application/json")
+                          .PUT(
+                              java.net.http.HttpRequest.BodyPublishers.ofString(
+                                  "{\"pii\":{\"IP_ADDRESS\":\"ALLOW\"}}")))
+                  .status())
+          .isEqualTo(200);
+      assertThat(
+              key.post(
+                      "/api/v1/tenants/" + t + "/tools",
+                      "{\"name\":\"flags.set\",\"kind\":\"builtin\",\"builtin\":\"kv.set\"}")
+                  .status())
+          .isEqualTo(201);
+      assertThat(
+              key.post(
+                      "/v1/tools/flags.set/executions",
+                      "{\"arguments\":{\"key\":\"seed\",\"value\":true}}")
+                  .status())
+          .isEqualTo(201);
       // a batch job, so batches and batch_lines hold rows of every tenant
       Api.Reply batch =
           key.post(
