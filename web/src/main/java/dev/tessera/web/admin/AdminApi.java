@@ -46,6 +46,7 @@ public class AdminApi extends Application {
         dev.tessera.web.governance.DecisionsResource.class,
         dev.tessera.web.governance.EvalsResource.class,
         dev.tessera.web.governance.AdminActionAudit.class,
+        ToolExecutionsResource.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

@@ -1,12 +1,9 @@
 package dev.tessera.web.admin;
 
 import dev.tessera.governance.api.safety.tools.NewTool;
-import dev.tessera.governance.api.safety.tools.ToolCaller;
-import dev.tessera.governance.api.safety.tools.ToolExecution;
 import dev.tessera.governance.api.safety.tools.ToolView;
 import dev.tessera.governance.api.safety.tools.Tools;
 import dev.tessera.tenancy.api.Caller;
-import dev.tessera.tenancy.api.NotFoundException;
 import dev.tessera.tenancy.api.Role;
 import dev.tessera.tenancy.api.TenantId;
 import jakarta.enterprise.context.RequestScoped;
@@ -20,13 +17,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * A tenant's typed tools: registry (its admins register, its keys list), and its tool executions:
- * read, approve (maker-checker: another admin than the one who asked), undo within the window.
+ * A tenant's typed tools: its admins register them, its keys list them (executions: {@link
+ * ToolExecutionsResource}, calls: {@code /v1/tools}).
  */
-@Path("v1/tenants/{tenantId}")
+@Path("v1/tenants/{tenantId}/tools")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -50,7 +46,6 @@ public class ToolsResource {
       Integer perKeyPerMinute) {}
 
   @POST
-  @Path("tools")
   public Response register(@PathParam("tenantId") String tenantId, NewToolBody body) {
     TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN);
     NewToolBody b = Bodies.required(body);
@@ -74,51 +69,9 @@ public class ToolsResource {
   }
 
   @GET
-  @Path("tools")
   public List<ToolView> list(@PathParam("tenantId") String tenantId) {
     TenantId tenant =
         caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.DEVELOPER, Role.VIEWER);
     return tools.list(tenant);
-  }
-
-  @GET
-  @Path("tool-executions/{executionId}")
-  public ToolExecution get(
-      @PathParam("tenantId") String tenantId, @PathParam("executionId") String executionId) {
-    TenantId tenant =
-        caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.DEVELOPER, Role.VIEWER);
-    return tools.get(tenant, id(executionId));
-  }
-
-  @POST
-  @Path("tool-executions/{executionId}/approve")
-  public ToolExecution approve(
-      @PathParam("tenantId") String tenantId, @PathParam("executionId") String executionId) {
-    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN);
-    return tools.approve(toolCaller(tenant), id(executionId));
-  }
-
-  @POST
-  @Path("tool-executions/{executionId}/undo")
-  public ToolExecution undo(
-      @PathParam("tenantId") String tenantId, @PathParam("executionId") String executionId) {
-    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.DEVELOPER);
-    return tools.undo(toolCaller(tenant), id(executionId));
-  }
-
-  private ToolCaller toolCaller(TenantId tenant) {
-    String principal =
-        caller.isPlatformAdmin()
-            ? "operator"
-            : "key:" + caller.keyId().map(UUID::toString).orElse("?");
-    return new ToolCaller(tenant, principal, caller.roles());
-  }
-
-  private static UUID id(String raw) {
-    try {
-      return UUID.fromString(raw);
-    } catch (IllegalArgumentException e) {
-      throw new NotFoundException("tool execution", raw);
-    }
   }
 }

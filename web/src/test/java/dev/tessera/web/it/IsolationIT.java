@@ -150,6 +150,28 @@ class IsolationIT {
       } catch (SQLException e) {
         throw new IllegalStateException(e);
       }
+      // a safety policy and a typed tool run once, so the safety and tool tables hold rows too
+      assertThat(
+              key.send(
+                      key.request("/api/v1/tenants/" + t + "/safety-policy")
+                          .header("Content-Type", "application/json")
+                          .PUT(
+                              java.net.http.HttpRequest.BodyPublishers.ofString(
+                                  "{\"pii\":{\"IP_ADDRESS\":\"ALLOW\"}}")))
+                  .status())
+          .isEqualTo(200);
+      assertThat(
+              key.post(
+                      "/api/v1/tenants/" + t + "/tools",
+                      "{\"name\":\"flags.set\",\"kind\":\"builtin\",\"builtin\":\"kv.set\"}")
+                  .status())
+          .isEqualTo(201);
+      assertThat(
+              key.post(
+                      "/v1/tools/flags.set/executions",
+                      "{\"arguments\":{\"key\":\"seed\",\"value\":true}}")
+                  .status())
+          .isEqualTo(201);
       // a batch job, so batches and batch_lines hold rows of every tenant
       Api.Reply batch =
           key.post(
@@ -393,7 +415,7 @@ class IsolationIT {
       app.setAutoCommit(true);
       assertThat(count(app, "users")).as("after commit, on the same connection").isZero();
     }
-  }}
+  }
 
   static boolean appendOnly(Connection app, String table) throws SQLException {
     try (PreparedStatement ps =

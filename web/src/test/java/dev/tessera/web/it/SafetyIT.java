@@ -350,4 +350,45 @@ class SafetyIT {
         .isEqualTo(404);
     assertThat(putPolicy(otherAdmin, tenant, "{}").status()).isEqualTo(404);
   }
+
+  @Test
+  void a_tool_call_the_model_proposes_must_match_the_registered_schema() {
+    String path = "toolcall-" + LedgerFixture.unique();
+    upstream.stubFor(
+        post(urlEqualTo("/" + path + "/v1/chat/completions"))
+            .willReturn(
+                json(
+                    "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"up\","
+                        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,"
+                        + "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{"
+                        + "\"name\":\"flags.set\",\"arguments\":\"{\\\"key\\\":42}\"}}]},"
+                        + "\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":10,"
+                        + "\"completion_tokens\":5,\"total_tokens\":15}}")));
+    String model = ledger.model(path, 1, 0, 0, "tools");
+    String tenant = operator.createTenant("STANDARD");
+    Api admin = operator.as(operator.createKey(tenant, "admin")[1]);
+    assertThat(
+            admin
+                .post(
+                    "/api/v1/tenants/" + tenant + "/tools",
+                    "{\"name\":\"flags.set\",\"kind\":\"builtin\",\"builtin\":\"kv.set\"}")
+                .status())
+        .isEqualTo(201);
+    String ask =
+        "{\"model\":\""
+            + model
+            + "\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Turn checkout on\"}],"
+            + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"flags.set\","
+            + "\"parameters\":{\"type\":\"object\"}}}]}";
+    Reply monitored = admin.post("/v1/chat/completions", ask);
+    assertThat(monitored.status()).as("default: monitor").isEqualTo(200);
+    assertThat(monitored.body()).contains("flags.set");
+
+    assertThat(putPolicy(admin, tenant, "{\"checks\":{\"tool_arguments\":\"BLOCK\"}}").status())
+        .isEqualTo(200);
+    Reply refused = admin.post("/v1/chat/completions", ask);
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    assertThat(refused.json().getString("check")).isEqualTo("tool_arguments");
+    assertThat(refused.json().getString("detail")).contains("flags.set");
+  }
 }

@@ -43,6 +43,13 @@ public interface SafetyScreen {
   /** The mode the tenant's policy gives {@code check}. */
   CheckMode mode(String check);
 
+  /**
+   * Records the verdict of a check run outside the screen (e.g. the gateway validating the tool
+   * calls a model proposed) in the mode the policy gives {@code check}; a flagged check in block
+   * mode throws {@link SafetyBlockedException}.
+   */
+  void judge(String check, boolean flagged, String reason);
+
   /** Records a block-mode verdict of {@code check} and throws {@link SafetyBlockedException}. */
   RuntimeException refuse(String check, String reason);
 

@@ -22,7 +22,8 @@ final class CompiledPolicy {
           SafetyChecks.OUTPUT_PII, CheckMode.MONITOR,
           SafetyChecks.POLICY_TERMS, CheckMode.BLOCK,
           SafetyChecks.JSON_SCHEMA, CheckMode.MONITOR,
-          SafetyChecks.GROUNDEDNESS, CheckMode.OFF);
+          SafetyChecks.GROUNDEDNESS, CheckMode.OFF,
+          SafetyChecks.TOOL_ARGUMENTS, CheckMode.MONITOR);
 
   final SafetyPolicy source;
   final Map<String, PiiAction> actions;

@@ -253,6 +253,14 @@ final class RequestScreen implements SafetyScreen {
   }
 
   @Override
+  public void judge(String check, boolean flagged, String reason) {
+    CheckMode mode = policy.mode(check);
+    if (mode != CheckMode.OFF) {
+      decide(check, mode, flagged, reason);
+    }
+  }
+
+  @Override
   public RuntimeException refuse(String check, String reason) {
     record(new SafetyVerdict(check, CheckMode.BLOCK, true, reason));
     finish();

@@ -219,4 +219,20 @@ class RequestScreenTest {
     assertThat(s.jsonSchemaErrors("{\"age\": \"old\"}", schema)).isNotEmpty();
     assertThat(s.jsonSchemaErrors("not json at all", schema)).isNotEmpty();
   }
+
+  @Test
+  void verdicts_reached_outside_follow_the_policy_mode() {
+    SafetyScreen monitor = screen(SafetyPolicy.DEFAULT);
+    monitor.judge("tool_arguments", true, "bad arguments");
+    assertThat(monitor.verdicts().verdicts())
+        .singleElement()
+        .satisfies(v -> assertThat(v.mode()).isEqualTo(CheckMode.MONITOR));
+    SafetyScreen block =
+        screen(
+            new SafetyPolicy(
+                null, null, null, Map.of("tool_arguments", CheckMode.BLOCK), null, null));
+    block.judge("tool_arguments", false, "");
+    assertThatThrownBy(() -> block.judge("tool_arguments", true, "bad arguments"))
+        .isInstanceOf(SafetyBlockedException.class);
+  }
 }

@@ -6,6 +6,7 @@ import dev.tessera.governance.api.safety.SafetyChecks;
 import dev.tessera.governance.api.safety.SafetyScreen;
 import dev.tessera.governance.api.safety.StreamRestorer;
 import dev.tessera.governance.api.safety.TextSource;
+import dev.tessera.governance.api.safety.tools.Tools;
 import dev.tessera.routing.api.ChatChoice;
 import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChatMessage;
@@ -22,6 +23,7 @@ import dev.tessera.routing.api.ToolCall;
 import dev.tessera.routing.api.ToolCallDelta;
 import dev.tessera.routing.api.ToolDefinition;
 import dev.tessera.routing.api.Usage;
+import dev.tessera.tenancy.api.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -38,9 +40,10 @@ import java.util.function.UnaryOperator;
 @ApplicationScoped
 public class GatewaySafety {
   @Inject Safety safety;
+  @Inject Tools tools;
 
   /** A request as it may leave, with the screen that masked it. */
-  record Screened(ChatRequest request, SafetyScreen screen) {}
+  record Screened(ChatRequest request, SafetyScreen screen, TenantId tenant) {}
 
   /** Masks and screens {@code request}; a blocked input throws before anything is held or sent. */
   Screened chat(GatewayCall call, ChatRequest request) {
@@ -66,7 +69,7 @@ public class GatewaySafety {
     changed |= user != request.user();
     screen.admit();
     if (!changed) {
-      return new Screened(request, screen);
+      return new Screened(request, screen, call.tenant());
     }
     return new Screened(
         new ChatRequest(
@@ -84,7 +87,8 @@ public class GatewaySafety {
             request.n(),
             request.stream(),
             request.includeUsage()),
-        screen);
+        screen,
+        call.tenant());
   }
 
   private static ChatMessage mask(SafetyScreen screen, ChatMessage m) {
@@ -136,6 +140,23 @@ public class GatewaySafety {
     SafetyScreen screen = s.screen();
     for (ChatChoice c : answer.choices()) {
       screen.answer(c.message().text());
+      if (!c.message().toolCalls().isEmpty()
+          && screen.mode(SafetyChecks.TOOL_ARGUMENTS) != CheckMode.OFF) {
+        for (ToolCall call : c.message().toolCalls()) {
+          // a call of a registered tool must match its schema before it is returned
+          List<String> errors =
+              tools.validate(s.tenant(), call.name(), screen.restore(call.arguments()));
+          screen.judge(
+              SafetyChecks.TOOL_ARGUMENTS,
+              !errors.isEmpty(),
+              errors.isEmpty()
+                  ? ""
+                  : "the model proposed tool '"
+                      + call.name()
+                      + "' with arguments its schema refuses: "
+                      + errors.get(0));
+        }
+      }
     }
     ResponseFormat format = s.request().responseFormat();
     if (format.type() != ResponseFormat.Type.JSON_SCHEMA || answer.choices().isEmpty()) {
