@@ -1,5 +1,7 @@
 package dev.tessera.web.openai;
 
+import dev.tessera.retrieval.api.Reader;
+import dev.tessera.retrieval.api.Retrieval;
 import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.Gateway;
@@ -27,17 +29,38 @@ public class ChatCompletionsResource {
 
   @Inject Inference inference;
   @Inject Gateway gateway;
+  @Inject Retrieval retrieval;
 
   @POST
   public Response create(String body) {
     KeyPrincipal key = inference.requireInferenceKey();
-    ChatRequest request = OpenAiRequests.chat(Inference.parse(body));
+    jakarta.json.JsonObject json = Inference.parse(body);
+    ChatRequest request = OpenAiRequests.chat(json);
     inference.chargeTokens(key, estimate(body, request));
     GatewayCall call = inference.call(key);
+    // "retrieval": {"knowledge_bases": [...]}: evidence from the tenant's documents goes first
+    Retrieval.Grounded grounded = null;
+    if (json.containsKey("retrieval") && !json.isNull("retrieval")) {
+      if (json.get("retrieval").getValueType() != jakarta.json.JsonValue.ValueType.OBJECT) {
+        throw dev.tessera.tenancy.api.InvalidInputException.field("retrieval", "must be an object");
+      }
+      grounded =
+          retrieval.ground(new Reader(call, key.roles()), request, json.getJsonObject("retrieval"));
+      request = grounded.request();
+    }
     long created = System.currentTimeMillis() / 1000;
     if (!request.stream()) {
       GatewayResult result = gateway.chat(call, request);
-      return Response.ok(OpenAiJson.chat(result.response(), created).toString(), "application/json")
+      jakarta.json.JsonObject answer = OpenAiJson.chat(result.response(), created);
+      if (grounded != null) {
+        answer =
+            jakarta.json.Json.createObjectBuilder(answer)
+                .add(
+                    "retrieval",
+                    jakarta.json.Json.createObjectBuilder().add("sources", grounded.sources()))
+                .build();
+      }
+      return Response.ok(answer.toString(), "application/json")
           .header("x-request-id", call.requestId())
           .header("x-tessera-model", result.servedModel())
           .header("x-tessera-cache", result.cache().header())

@@ -19,6 +19,7 @@ public class OpenAiApi extends Application {
         EmbeddingsResource.class,
         ModelsResource.class,
         MessagesResource.class,
+        dev.tessera.web.retrieval.RetrievalResource.class,
         OpenAiErrors.class,
         BodyLimit.class,
         AdmissionFilter.class,
