@@ -2,6 +2,8 @@ package dev.tessera.web.openai;
 
 import dev.tessera.governance.api.AppliedPrompt;
 import dev.tessera.governance.api.Prompts;
+import dev.tessera.retrieval.api.Reader;
+import dev.tessera.retrieval.api.Retrieval;
 import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.Gateway;
@@ -33,6 +35,7 @@ public class ChatCompletionsResource {
   @Inject Gateway gateway;
   @Inject Prompts prompts;
   @Inject DecisionHook decisions;
+  @Inject Retrieval retrieval;
 
   @POST
   public Response create(String body) {
@@ -40,9 +43,20 @@ public class ChatCompletionsResource {
     // governance: a "prompt" reference is rendered from the registry into messages and config
     AppliedPrompt prompt =
         prompts.apply(key.tenant(), Inference.parse(body), inference.requestId());
-    ChatRequest request = OpenAiRequests.chat(prompt.body());
+    jakarta.json.JsonObject json = prompt.body();
+    ChatRequest request = OpenAiRequests.chat(json);
     inference.chargeTokens(key, estimate(body, request));
     GatewayCall call = inference.call(key);
+    // "retrieval": {"knowledge_bases": [...]}: evidence from the tenant's documents goes first
+    Retrieval.Grounded grounded = null;
+    if (json.containsKey("retrieval") && !json.isNull("retrieval")) {
+      if (json.get("retrieval").getValueType() != jakarta.json.JsonValue.ValueType.OBJECT) {
+        throw dev.tessera.tenancy.api.InvalidInputException.field("retrieval", "must be an object");
+      }
+      grounded =
+          retrieval.ground(new Reader(call, key.roles()), request, json.getJsonObject("retrieval"));
+      request = grounded.request();
+    }
     long created = System.currentTimeMillis() / 1000;
     DecisionHook.Pending decision = decisions.start(call, prompt, request);
     if (!request.stream()) {
@@ -54,10 +68,16 @@ public class ChatCompletionsResource {
         throw failed;
       }
       decisions.answered(decision, result);
-      return PromptHeaders.add(
-              Response.ok(
-                  OpenAiJson.chat(result.response(), created).toString(), "application/json"),
-              prompt.served())
+      jakarta.json.JsonObject answer = OpenAiJson.chat(result.response(), created);
+      if (grounded != null) {
+        answer =
+            jakarta.json.Json.createObjectBuilder(answer)
+                .add(
+                    "retrieval",
+                    jakarta.json.Json.createObjectBuilder().add("sources", grounded.sources()))
+                .build();
+      }
+      return PromptHeaders.add(Response.ok(answer.toString(), "application/json"), prompt.served())
           .header("x-request-id", call.requestId())
           .header("x-tessera-model", result.servedModel())
           .header("x-tessera-cache", result.cache().header())

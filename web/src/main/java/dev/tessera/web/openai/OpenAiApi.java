@@ -21,6 +21,7 @@ public class OpenAiApi extends Application {
         MessagesResource.class,
         ToolCallsResource.class,
         FeedbackResource.class,
+        dev.tessera.web.retrieval.RetrievalResource.class,
         OpenAiErrors.class,
         BodyLimit.class,
         AdmissionFilter.class,

@@ -35,8 +35,14 @@ public class OpenAiErrors implements ExceptionMapper<Throwable> {
 
   @Context UriInfo uri;
 
+  private final dev.tessera.web.platform.ProblemMapper problems =
+      new dev.tessera.web.platform.ProblemMapper();
+
   @Override
   public Response toResponse(Throwable thrown) {
+    if (uri != null && uri.getPath().startsWith("retrieval")) {
+      return problems.toResponse(thrown); // Tessera's own endpoints: RFC 9457 problem+json
+    }
     Response r = openAi(thrown);
     if (uri != null && uri.getPath().startsWith("messages")) {
       // Anthropic's SDKs read their own error body; same status and headers

@@ -21,8 +21,19 @@ public class BodyLimit implements ContainerRequestFilter {
   @ConfigProperty(name = "tessera.http.max-body-bytes", defaultValue = "1048576")
   long maxBytes;
 
+  /** Document uploads (/v1/retrieval/.../documents) have their own, larger limit. */
+  @Inject
+  @ConfigProperty(name = "tessera.retrieval.max-document-bytes", defaultValue = "16777216")
+  long maxDocumentBytes;
+
   @Override
   public void filter(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath().replaceFirst("^/", "");
+    // a JSON upload carries the file as base64 (4/3 of it) plus a little JSON around it
+    long maxBytes =
+        path.startsWith("retrieval/knowledge_bases/") && path.contains("/documents")
+            ? maxDocumentBytes / 3 * 4 + 65536
+            : this.maxBytes;
     if (request.getLength() > maxBytes) {
       throw new PayloadTooLargeException(maxBytes);
     }

@@ -84,6 +84,8 @@ final class Platform {
     env.put("TESSERA_BATCHES_LEASE", "PT5S");
     env.put("TESSERA_BATCHES_POLL_INTERVAL", "PT0.5S");
     env.put("TESSERA_BATCHES_RETRY_BACKOFF", "PT1S");
+    // documents over 2 MB are refused, so RetrievalIT can show the 413 without a huge upload
+    env.put("TESSERA_RETRIEVAL_MAX_DOCUMENT_BYTES", "2000000");
     return env;
   }
 

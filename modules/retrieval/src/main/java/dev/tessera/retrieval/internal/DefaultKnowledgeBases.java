@@ -111,14 +111,14 @@ class DefaultKnowledgeBases implements KnowledgeBases {
     if (upload.content() == null || upload.content().length == 0) {
       throw InvalidInputException.field("content", "the document is empty");
     }
-    if (upload.content().length > settings.maxDocumentBytes) {
+    if (upload.content().length > settings.maxDocumentBytes()) {
       throw new RetrievalException(
           413,
           "document-too-large",
           "The document has "
               + upload.content().length
               + " bytes; at most "
-              + settings.maxDocumentBytes
+              + settings.maxDocumentBytes()
               + " are accepted (TESSERA_RETRIEVAL_MAX_DOCUMENT_BYTES). Split it and upload the parts.");
     }
     String title = upload.title() == null ? null : upload.title().strip();

@@ -62,7 +62,7 @@ class DefaultRetrieval implements Retrieval {
   @Override
   public JsonObject search(Reader reader, JsonObject body) {
     DefaultKnowledgeBases.known(body, SEARCH_FIELDS);
-    int limit = intIn(body, "max_num_results", 10, 1, 50);
+    int limit = intIn(body, "max_num_results", 10, 1, 100);
     List<Hit> hits = run(reader, body, limit, mode(body));
     JsonArrayBuilder data = Json.P.createArrayBuilder();
     for (Hit h : hits) {
@@ -298,7 +298,7 @@ class DefaultRetrieval implements Retrieval {
     if (min != null && (min < 0 || min > 1)) {
       throw InvalidInputException.field("min_evidence", "must be between 0 and 1");
     }
-    double threshold = min == null ? settings.minEvidence : min;
+    double threshold = min == null ? settings.minEvidence() : min;
     String model = Json.string(body, "model", false);
     String query = Json.string(body, "query", true);
     List<Hit> all = run(reader, body, Math.max(8, maxSources * 2), SearchSpec.Mode.HYBRID);
@@ -496,7 +496,7 @@ class DefaultRetrieval implements Retrieval {
                     : JsonValue.NULL)
             .build();
     List<Evidence> evidence =
-        evidence(reader, search, max, min == null ? settings.minEvidence : min);
+        evidence(reader, search, max, min == null ? settings.minEvidence() : min);
     JsonArrayBuilder sources = Json.P.createArrayBuilder();
     if (evidence.isEmpty()) {
       return new Grounded(request, sources.build());

@@ -44,23 +44,23 @@ class IngestWorkers {
   private volatile long quietUntil;
 
   void onStart(@Observes @Priority(210) @Initialized(ApplicationScoped.class) Object ignored) {
-    if (settings.workers <= 0) {
+    if (settings.workers() <= 0) {
       LOG.info("RETR-0010 ingestion workers off on this instance (TESSERA_RETRIEVAL_WORKERS=0)");
       return;
     }
     pollers =
         Executors.newScheduledThreadPool(
-            settings.workers + 1,
+            settings.workers() + 1,
             r -> {
               Thread t = new Thread(r, "tessera-ingest");
               t.setDaemon(true);
               return t;
             });
-    long poll = Math.max(50, settings.pollInterval.toMillis());
-    for (int i = 0; i < settings.workers; i++) {
+    long poll = Math.max(50, settings.pollInterval().toMillis());
+    for (int i = 0; i < settings.workers(); i++) {
       pollers.scheduleWithFixedDelay(this::poll, poll, poll, TimeUnit.MILLISECONDS);
     }
-    LOG.info("RETR-0011 ingestion workers started: " + settings.workers + " as " + owner);
+    LOG.info("RETR-0011 ingestion workers started: " + settings.workers() + " as " + owner);
   }
 
   @PreDestroy
@@ -77,7 +77,7 @@ class IngestWorkers {
     }
     try {
       Optional<IngestQueue.Claim> claim;
-      while (!stopping && (claim = queue.claim(owner, settings.lease)).isPresent()) {
+      while (!stopping && (claim = queue.claim(owner, settings.lease())).isPresent()) {
         run(claim.get());
       }
     } catch (RuntimeException e) {
@@ -87,12 +87,12 @@ class IngestWorkers {
   }
 
   void run(IngestQueue.Claim claim) {
-    long beat = Math.max(200, settings.lease.toMillis() / 3);
+    long beat = Math.max(200, settings.lease().toMillis() / 3);
     ScheduledFuture<?> renew =
         pollers.scheduleWithFixedDelay(
             () -> {
               try {
-                queue.renew(claim.job(), owner, settings.lease);
+                queue.renew(claim.job(), owner, settings.lease());
               } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "lease renewal", e);
               }
@@ -112,7 +112,7 @@ class IngestWorkers {
           e.getClass().getSimpleName()
               + ": "
               + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      if (claim.attempts() >= settings.maxAttempts) {
+      if (claim.attempts() >= settings.maxAttempts()) {
         store.failed(claim.tenant(), claim.document(), claim.version(), "retries_exhausted", why);
         queue.finish(claim.job(), owner, true);
         LOG.log(
@@ -165,7 +165,7 @@ class IngestWorkers {
       store.failed(tenant, claim.document(), claim.version(), "empty", "the document has no text");
       return Outcome.DEAD;
     }
-    if (chunks.size() > settings.maxChunks) {
+    if (chunks.size() > settings.maxChunks()) {
       store.failed(
           tenant,
           claim.document(),
@@ -173,7 +173,7 @@ class IngestWorkers {
           "too_many_chunks",
           chunks.size()
               + " chunks; at most "
-              + settings.maxChunks
+              + settings.maxChunks()
               + " per document (TESSERA_RETRIEVAL_MAX_CHUNKS_PER_DOCUMENT)");
       return Outcome.DEAD;
     }

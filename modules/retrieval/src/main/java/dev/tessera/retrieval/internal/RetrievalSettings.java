@@ -14,8 +14,8 @@ class RetrievalSettings {
   String dataDir;
 
   @Inject
-  @ConfigProperty(name = "tessera.retrieval.index-dir", defaultValue = "")
-  String indexDir;
+  @ConfigProperty(name = "tessera.retrieval.index-dir")
+  java.util.Optional<String> indexDir;
 
   @Inject
   @ConfigProperty(name = "tessera.retrieval.max-document-bytes", defaultValue = "16777216")
@@ -45,7 +45,39 @@ class RetrievalSettings {
   @ConfigProperty(name = "tessera.retrieval.min-evidence", defaultValue = "0.35")
   double minEvidence;
 
+  // read through methods: callers hold a CDI proxy, whose own fields are never set
+  long maxDocumentBytes() {
+    return maxDocumentBytes;
+  }
+
+  int maxChunks() {
+    return maxChunks;
+  }
+
+  int workers() {
+    return workers;
+  }
+
+  int maxAttempts() {
+    return maxAttempts;
+  }
+
+  Duration lease() {
+    return lease;
+  }
+
+  Duration pollInterval() {
+    return pollInterval;
+  }
+
+  double minEvidence() {
+    return minEvidence;
+  }
+
   Path indexRoot() {
-    return indexDir.isBlank() ? Path.of(dataDir, "retrieval-index") : Path.of(indexDir);
+    return indexDir
+        .filter(d -> !d.isBlank())
+        .map(Path::of)
+        .orElse(Path.of(dataDir, "retrieval-index"));
   }
 }

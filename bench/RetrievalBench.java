@@ -1,0 +1,161 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Retrieval at scale in one tenant: ingests CHUNKS synthetic chunks (documents of 100 sections,
+ * one chunk each; every fifth document readable only by the group "board"), reports ingest
+ * throughput (extraction, chunking, MiniLM embedding, PostgreSQL, index), then runs QUERIES hybrid
+ * searches as a key outside that group (the ACL filter on) and reports query latency p50/p95/p99
+ * as HTTP round trips (query embedding included). JDK only; run by bench/retrieval.sh.
+ *
+ * <p>usage: java bench/RetrievalBench.java BASE_URL OPERATOR_TOKEN [CHUNKS] [QUERIES]
+ */
+public class RetrievalBench {
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final String[] WORDS =
+      ("invoice shipment pallet warehouse contract supplier audit budget forecast quarter revenue margin "
+              + "customer ticket outage incident backup server cluster network firewall license renewal "
+              + "payroll bonus pension leave travel hotel flight receipt approval manager policy compliance "
+              + "privacy consent retention archive storage capacity latency throughput release rollback "
+              + "migration schema index query report dashboard metric alert threshold escalation vendor "
+              + "freight customs tariff container port truck route depot inventory stock reorder lead time")
+          .split(" ");
+
+  public static void main(String[] args) throws Exception {
+    String base = args[0].replaceAll("/$", "");
+    String operator = args[1];
+    int chunks = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+    int queries = args.length > 3 ? Integer.parseInt(args[3]) : 500;
+    int sections = 100;
+    int docs = Math.max(1, chunks / sections);
+
+    String tenant =
+        field(call("POST", base + "/api/v1/tenants", operator,
+            "{\"slug\":\"bench-" + Long.toString(System.nanoTime(), 36) + "\",\"name\":\"Retrieval bench\","
+                + "\"tier\":\"STANDARD\",\"limits\":{\"requestsPerMinute\":1000000,\"tokensPerMinute\":1000000000,"
+                + "\"maxConcurrentRequests\":64,\"keyRequestsPerMinute\":1000000,\"keyTokensPerMinute\":1000000000}}"),
+            "id");
+    String admin = field(call("POST", base + "/api/v1/tenants/" + tenant + "/api-keys", operator,
+        "{\"name\":\"admin\",\"scopes\":[\"admin\"]}"), "key");
+    String reader = field(call("POST", base + "/api/v1/tenants/" + tenant + "/api-keys", operator,
+        "{\"name\":\"reader\",\"scopes\":[\"inference\"]}"), "key");
+    String kb = field(call("POST", base + "/v1/retrieval/knowledge_bases", admin, "{\"name\":\"bench\"}"), "id");
+
+    Random r = new Random(42);
+    long t0 = System.nanoTime();
+    List<String> ids = new ArrayList<>();
+    for (int d = 0; d < docs; d++) {
+      StringBuilder text = new StringBuilder("# Handbook " + d + "\n\n");
+      for (int s = 0; s < sections; s++) {
+        text.append("## Section ").append(s).append("\n\n");
+        for (int w = 0; w < 45; w++) {
+          text.append(w == 0 ? "" : " ").append(WORDS[(int) Math.min(WORDS.length - 1, Math.abs(r.nextGaussian()) * WORDS.length / 3)]);
+        }
+        text.append(" code-").append(d).append('-').append(s).append(".\n\n");
+      }
+      String acl = d % 5 == 0 ? ",\"acl\":{\"groups\":[\"board\"]}" : "";
+      String body = "{\"title\":\"handbook-" + d + ".md\",\"media_type\":\"text/markdown\",\"text\":"
+          + quote(text.toString()) + acl + "}";
+      ids.add(field(call("POST", base + "/v1/retrieval/knowledge_bases/" + kb + "/documents", admin, body), "id"));
+    }
+    double uploaded = (System.nanoTime() - t0) / 1e9;
+    for (String id : ids) {
+      while (true) {
+        String doc = call("GET", base + "/v1/retrieval/knowledge_bases/" + kb + "/documents/" + id, admin, null);
+        String status = field(doc, "status");
+        if (status.equals("ready") || status.equals("failed")) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+    }
+    double ingest = (System.nanoTime() - t0) / 1e9;
+    String index = call("GET", base + "/v1/retrieval/knowledge_bases/" + kb + "/index", admin, null);
+    long stored = Long.parseLong(number(index, "stored_chunks"));
+    System.out.printf(Locale.ROOT, "ingest: %d documents, %d chunks in %.1f s (uploads took %.1f s): %.1f chunks/s%n",
+        docs, stored, ingest, uploaded, stored / ingest);
+    System.out.println("index: " + index);
+
+    // warm-up, then measured queries, one at a time (latency, not throughput)
+    List<Double> ms = new ArrayList<>();
+    int resultsSeen = 0;
+    for (int q = 0; q < queries + 50; q++) {
+      String text = WORDS[r.nextInt(WORDS.length)] + " " + WORDS[r.nextInt(WORDS.length)] + " " + WORDS[r.nextInt(WORDS.length)];
+      String body = "{\"query\":\"" + text + "\",\"knowledge_bases\":[\"" + kb + "\"],\"max_num_results\":10}";
+      long s = System.nanoTime();
+      String page = call("POST", base + "/v1/retrieval/search", reader, body);
+      double took = (System.nanoTime() - s) / 1e6;
+      if (q >= 50) {
+        ms.add(took);
+        resultsSeen += count(page, "\"file_id\"");
+      }
+    }
+    Collections.sort(ms);
+    System.out.printf(Locale.ROOT, "hybrid search, ACL filter on, %d queries: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms (%.1f results per page)%n",
+        ms.size(), pct(ms, 0.50), pct(ms, 0.95), pct(ms, 0.99), (double) resultsSeen / ms.size());
+  }
+
+  static double pct(List<Double> sorted, double p) {
+    return sorted.get((int) Math.ceil(p * (sorted.size() - 1)));
+  }
+
+  static int count(String s, String what) {
+    int n = 0;
+    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  static String field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
+    if (!m.find()) {
+      throw new IllegalStateException("no " + name + " in " + json);
+    }
+    return m.group(1);
+  }
+
+  static String number(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+    if (!m.find()) {
+      throw new IllegalStateException("no " + name + " in " + json);
+    }
+    return m.group(1);
+  }
+
+  static String call(String method, String url, String token, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
+        .header("Authorization", "Bearer " + token);
+    if (body != null) {
+      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    for (int attempt = 0; ; attempt++) {
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 429 && attempt < 100) {
+        Thread.sleep(200);
+        continue;
+      }
+      if (r.statusCode() / 100 != 2) {
+        throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
+      }
+      return r.body();
+    }
+  }
+
+  static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+}
