@@ -55,7 +55,7 @@ public class BearerAuthentication implements HttpAuthenticationMechanism {
     }
     Optional<KeyPrincipal> key;
     try {
-      key = apiKeys.authenticate(token);
+      key = apiKeys.authenticate(token, request.getRemoteAddr());
     } catch (RuntimeException e) {
       LOG.warning("WEB-0001 key verification failed: " + e.getMessage());
       RequestCaller.rejected(request, "The credential could not be verified right now; retry.");

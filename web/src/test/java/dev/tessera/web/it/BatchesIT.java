@@ -74,7 +74,7 @@ class BatchesIT {
     // the platform's settings, its master key ring included: instances of one deployment share it
     java.util.Map<String, String> env = platform.env();
     n.start(env, List.of());
-    n.awaitReady(Duration.ofMinutes(4));
+    n.awaitReady(Duration.ofMinutes(8));
     return n;
   }
 
@@ -407,6 +407,71 @@ class BatchesIT {
         .isEqualTo(3);
     assertThat(upstream.findAll(postRequestedFor(urlEqualTo("/failing/v1/chat/completions"))))
         .isNotEmpty();
+  }
+
+  @Test
+  void revoking_the_key_stops_its_batch_within_a_second_and_charges_nothing_more()
+      throws Exception {
+    upstream.stubFor(
+        post(urlEqualTo("/revoked/v1/chat/completions"))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(COMPLETION)
+                    .withFixedDelay(700)));
+    String model = model("/revoked/v1");
+    String tenant = tenantWithoutFallback();
+    String[] key = operator.createKey(tenant, "inference");
+    Api dev = operator.as(key[1]);
+    awaitModelOnWorker(dev, model);
+    String line =
+        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    String[] lines = new String[40];
+    java.util.Arrays.fill(lines, line);
+    Reply submitted = dev.post("/v1/batches", batchOf(null, lines));
+    assertThat(submitted.status()).as(submitted.toString()).isEqualTo(202);
+    String id = submitted.json().getString("id");
+    String job = uuidOf(id);
+    long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (single(
+                "SELECT count(*) FROM public.batch_lines WHERE batch_id = ?::uuid AND status <> 'pending'",
+                job)
+            == 0
+        && System.nanoTime() < until) {
+      Thread.sleep(100);
+    }
+    Reply revoked = operator.delete("/api/v1/tenants/" + tenant + "/api-keys/" + key[0]);
+    assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+    long revokedAt = System.currentTimeMillis();
+
+    Api reader = operator.as(operator.createKey(tenant, "inference")[1]);
+    JsonObject done = await(reader, id, j -> !j.getString("status").equals("in_progress"));
+    assertThat(done.getString("status")).isEqualTo("cancelled");
+    assertThat(done.getJsonObject("errors").toString()).contains("api_key_revoked");
+    int completed = done.getJsonObject("request_counts").getInt("completed");
+    assertThat(completed).as("lines answered before the revocation took hold").isLessThan(40);
+    // no line was sent to the provider once the revocation had reached every instance (1 s)
+    long lastStarted =
+        upstream.getAllServeEvents().stream()
+            .filter(e -> e.getRequest().getUrl().equals("/revoked/v1/chat/completions"))
+            .mapToLong(e -> e.getRequest().getLoggedDate().getTime())
+            .max()
+            .orElseThrow();
+    assertThat(lastStarted - revokedAt)
+        .as("ms from revocation to the last line sent")
+        .isLessThan(1_500);
+    // nothing charged for the lines that did not run, nothing left held
+    assertThat(
+            single(
+                "SELECT count(*) FROM public.credit_events WHERE tenant_id = ?::uuid AND type = 'SETTLE'",
+                tenant))
+        .isEqualTo(completed);
+    Thread.sleep(1_000);
+    assertThat(
+            single(
+                "SELECT count(*) FROM public.credit_reservations WHERE tenant_id = ?::uuid AND status = 'OPEN'",
+                tenant))
+        .isZero();
   }
 
   @Test

@@ -258,4 +258,80 @@ class LedgerTrustIT {
         .isEqualTo(100);
     assertThat(ledger.balance(tenant)).containsExactly(100, 0);
   }
+
+  @Test
+  void two_concurrent_refunds_of_a_request_never_exceed_what_it_was_charged() throws Exception {
+    String tenant = operator.createTenant("STANDARD");
+    ledger.grant(tenant, 1_000, null);
+    try (Connection first = platform.app(Platform.DATABASE);
+        Connection second = platform.app(Platform.DATABASE)) {
+      first.setAutoCommit(false);
+      IsolationIT.pin(first, tenant);
+      LedgerFixture.execute(
+          first,
+          "SELECT * FROM tessera_meta.billing_reserve('refunded', 100, null, null, 'm',"
+              + " now() + interval '1 minute', 'test')");
+      LedgerFixture.execute(
+          first,
+          "SELECT * FROM tessera_meta.billing_settle('refunded', 100, 'm', 1, 1, 0, 'miss', 'test')");
+      first.commit();
+      // the first refund of the whole charge, not yet committed ...
+      IsolationIT.pin(first, tenant);
+      LedgerFixture.execute(first, refund("r1"));
+      // ... and a second one racing it: it must wait, then see the first
+      java.util.concurrent.CompletableFuture<String> racing =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  second.setAutoCommit(false);
+                  IsolationIT.pin(second, tenant);
+                  LedgerFixture.execute(second, refund("r2"));
+                  second.commit();
+                  return "APPLIED";
+                } catch (SQLException e) {
+                  return e.getSQLState();
+                }
+              });
+      Thread.sleep(500);
+      first.commit();
+      assertThat(racing.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the second refund of the same charge")
+          .isEqualTo("TS422");
+    }
+    assertThat(ledger.balance(tenant)).containsExactly(1_000, 0);
+    ledger.assertInvariants(tenant, true);
+  }
+
+  private static String refund(String key) {
+    return "SELECT * FROM tessera_meta.billing_movement('REFUND', 100, '"
+        + key
+        + "', 'refunded', 'test', 'refund')";
+  }
+
+  @Test
+  void usage_beyond_the_hold_stops_at_a_hard_budget() throws Exception {
+    String tenant = operator.createTenant("STANDARD");
+    ledger.grant(tenant, 10_000, null);
+    Reply budget =
+        operator.post(
+            "/api/v1/tenants/" + tenant + "/budgets",
+            "{\"period\":\"DAILY\",\"limit\":300,\"enforcement\":\"HARD\"}");
+    assertThat(budget.status()).as(budget.toString()).isEqualTo(201);
+    try (Connection app = platform.app(Platform.DATABASE)) {
+      app.setAutoCommit(false);
+      IsolationIT.pin(app, tenant);
+      LedgerFixture.execute(
+          app,
+          "SELECT * FROM tessera_meta.billing_reserve('over', 100, null, null, 'm',"
+              + " now() + interval '1 minute', 'test')");
+      // the provider ignored max_tokens: 2,000 worth of usage on a hold of 100
+      LedgerFixture.execute(
+          app,
+          "SELECT * FROM tessera_meta.billing_settle('over', 2000, 'm', 1, 1, 0, 'miss', 'test')");
+      app.commit();
+    }
+    assertThat(ledger.eventsOf(tenant, "over")).contains("SETTLE:300");
+    assertThat(ledger.balance(tenant)).containsExactly(10_000 - 300, 0);
+    ledger.assertInvariants(tenant, true);
+  }
 }

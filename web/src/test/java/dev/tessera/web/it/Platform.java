@@ -47,7 +47,7 @@ final class Platform {
     // node A accepts batches but runs none, so BatchesIT knows which node holds a job it kills
     envA.put("TESSERA_BATCHES_WORKERS", "0");
     a.start(envA, List.of(a.clusterPort));
-    a.awaitReady(Duration.ofMinutes(4));
+    a.awaitReady(Duration.ofMinutes(8));
   }
 
   static synchronized Platform get() {
@@ -102,7 +102,7 @@ final class Platform {
       env.putAll(extraEnv);
       bEnv = env;
       b.start(env, List.of(a.clusterPort, b.clusterPort));
-      b.awaitReady(Duration.ofMinutes(4));
+      b.awaitReady(Duration.ofMinutes(8));
     }
     return b;
   }
@@ -110,7 +110,7 @@ final class Platform {
   /** Starts node B again (after a kill) with the settings it had, and waits until it is ready. */
   synchronized Node restartNodeB() throws Exception {
     b.start(bEnv, List.of(a.clusterPort, b.clusterPort));
-    b.awaitReady(Duration.ofMinutes(4));
+    b.awaitReady(Duration.ofMinutes(8));
     return b;
   }
 

@@ -35,6 +35,7 @@ final class BatchRun implements Runnable {
   private final TenantId tenant;
   private final UUID job;
   private volatile boolean lost;
+  private volatile boolean keyRevoked;
   private boolean laneFull;
 
   BatchRun(BatchQueue.Claim claim, BatchWorkers workers) {
@@ -81,6 +82,10 @@ final class BatchRun implements Runnable {
       end("expired", null, null);
       return;
     }
+    if (!w.keys.isActive(tenant, head.get().keyId())) {
+      keyGone();
+      return;
+    }
     LOG.fine("ROUTING-0702 batch " + job + " attempt " + claim.attempts() + " started");
     int after = -1;
     while (!lost && !w.stopping() && !laneFull) {
@@ -89,6 +94,10 @@ final class BatchRun implements Runnable {
         break;
       }
       runLines(owner.get(), head.get().keyId(), chunk);
+      if (keyRevoked) {
+        keyGone();
+        return;
+      }
       after = chunk.get(chunk.size() - 1).line();
       if (!"in_progress".equals(w.lines.status(tenant, job))) {
         w.queue.finish(job, w.owner, false); // cancelled meanwhile
@@ -135,7 +144,7 @@ final class BatchRun implements Runnable {
     Semaphore inFlight = new Semaphore(Math.max(1, w.settings.lineParallelism()));
     List<CompletableFuture<Void>> started = new ArrayList<>();
     for (BatchLines.Pending line : chunk) {
-      if (lost || w.stopping()) {
+      if (lost || w.stopping() || keyRevoked) {
         break;
       }
       inFlight.acquireUninterruptibly();
@@ -162,6 +171,11 @@ final class BatchRun implements Runnable {
   private void answer(TenantView owner, UUID keyId, BatchLines.Pending line) {
     String requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
     try {
+      // each line runs as its key: a key revoked or expired meanwhile runs nothing more
+      if (keyRevoked || !w.keys.isActive(tenant, keyId)) {
+        keyRevoked = true;
+        return;
+      }
       GatewayCall call =
           new GatewayCall(
               tenant, owner.tier(), keyId, requestId, Deadline.after(w.batchDeadline()), null);
@@ -181,6 +195,16 @@ final class BatchRun implements Runnable {
         w.lines.failed(tenant, job, line.line(), requestId, f);
       }
     }
+  }
+
+  /** The key was revoked or expired: the lines not yet answered are cancelled, never charged. */
+  private void keyGone() {
+    LOG.info("ROUTING-0100 batch " + job + " cancelled: its API key was revoked or expired");
+    end(
+        "cancelled",
+        "api_key_revoked",
+        "The API key that submitted this batch was revoked or has expired; requests not yet"
+            + " answered were cancelled. Submit them again with a valid key.");
   }
 
   private void end(String status, String code, String message) {

@@ -1,6 +1,7 @@
 package dev.tessera.routing.internal.batches;
 
 import dev.tessera.routing.api.Gateway;
+import dev.tessera.tenancy.api.ApiKeys;
 import dev.tessera.tenancy.api.ComputeLanes;
 import dev.tessera.tenancy.api.Tenants;
 import jakarta.annotation.PreDestroy;
@@ -41,6 +42,7 @@ class BatchWorkers {
   @Inject ComputeLanes lanes;
   @Inject Gateway gateway;
   @Inject Tenants tenants;
+  @Inject ApiKeys keys;
 
   /** Who holds a lease: this instance, for as long as it runs. */
   final String owner = "instance-" + UUID.randomUUID();
