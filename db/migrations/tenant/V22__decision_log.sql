@@ -48,7 +48,7 @@ CREATE INDEX decision_log_outcome_idx ON public.decision_log (tenant_id, outcome
 CREATE INDEX decision_log_prompt_idx ON public.decision_log (tenant_id, prompt_name, prompt_version);
 SELECT tessera_meta.make_tenant_owned('public.decision_log');
 -- a decision, once recorded, is not edited; only the retention purge removes it
-REVOKE UPDATE ON public.decision_log FROM tessera_app;
+REVOKE UPDATE, DELETE ON public.decision_log FROM tessera_app;
 
 -- The retention purge runs with no tenant pinned, in every database: it may delete (only) rows
 -- older than their tenant's retention, through this function.
