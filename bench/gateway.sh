@@ -10,7 +10,11 @@
 # 30), PK_WARMUP (s of Portkey warm-up, 10), THREADS_32 (wrk threads at 32 connections, 2),
 # TTFT_N / TTFT_WARMUP (sequential streaming requests measured / discarded, 500 / 200),
 # LOAD_MAX (1-minute load average the run waits for, 1.0), LOAD_WAIT (s to wait at most, 600),
-# RESULTS (file to append to, bench/RESULTS.md).
+# RESULTS (file to append to, bench/RESULTS.md),
+# TELEMETRY (off | metrics | tracing, default metrics: as shipped; "off" sets TESSERA_METRICS_ENABLED=false;
+# "tracing" adds OpenTelemetry tracing sampled at SAMPLING (0.1), exported over OTLP to a loopback sink).
+# The issue-13 budget: metrics cost <= 5 % of Tessera's req/s against off, tracing at 10 % <= 10 %:
+#   for t in off metrics tracing; do TELEMETRY=$t bench/gateway.sh; done   # then compare the tessera rows
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -24,6 +28,8 @@ TTFT_WARMUP="${TTFT_WARMUP:-200}"
 LOAD_MAX="${LOAD_MAX:-1.0}"
 LOAD_WAIT="${LOAD_WAIT:-600}"
 RESULTS="${RESULTS:-$BENCH/RESULTS.md}"
+TELEMETRY="${TELEMETRY:-metrics}"
+SAMPLING="${SAMPLING:-0.1}"
 RUN="$BENCH/work/run"
 LOG="$RUN/bench.log"
 
@@ -135,7 +141,26 @@ ttft portkey "$PK" "{\"authorization\":\"Bearer x\",\"x-portkey-provider\":\"ope
 stop "$PK_PID"
 
 # ---------------------------------------------------------------- Tessera
-start_tessera
+case "$TELEMETRY" in
+  off) TS_ENV=(TESSERA_METRICS_ENABLED=false OTEL_SDK_DISABLED=true) ;;
+  metrics) TS_ENV=(TESSERA_METRICS_ENABLED=true OTEL_SDK_DISABLED=true) ;;
+  tracing)
+    # an OTLP/HTTP sink on loopback that accepts every export, so exporting costs what it costs
+    SINK_PORT=$(free_port)
+    python3 -c 'import http.server as h,sys
+class S(h.BaseHTTPRequestHandler):
+  def do_POST(self):
+    self.rfile.read(int(self.headers.get("Content-Length") or 0)); self.send_response(200); self.end_headers()
+  def log_message(self,*a): pass
+h.ThreadingHTTPServer(("127.0.0.1",int(sys.argv[1])),S).serve_forever()' "$SINK_PORT" >"$RUN/otlp-sink.log" 2>&1 &
+    PIDS+=("$!")
+    TS_ENV=(TESSERA_METRICS_ENABLED=true OTEL_SDK_DISABLED=false OTEL_TRACES_EXPORTER=otlp
+      OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT"
+      OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG="$SAMPLING"
+      OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none OTEL_SERVICE_NAME=tessera-bench) ;;
+  *) die "TELEMETRY must be off, metrics or tracing" ;;
+esac
+start_tessera "${TS_ENV[@]}"
 bench_tenant
 BODY_TS='{"model":"bench-model","messages":[{"role":"user","content":"hi"}]}'
 BODY_TS_STREAM='{"model":"bench-stream","messages":[{"role":"user","content":"hi"}],"stream":true}'
@@ -196,6 +221,8 @@ ok4=$(awk -v a="$ADD" 'BEGIN{print (a<=2)?1:0}')
   echo "Load average (1/5/15 min): first seen $LOAD_FIRST; at the start $LOAD_BEFORE (waited ${waited}s); after the run $LOAD_AFTER."
   echo "Tessera: $WAR_INFO. Portkey gateway $PORTKEY_VERSION (@hono/node-server $HONO_VERSION, Node $(node --version), one process, NODE_ENV=production). nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), 1 worker. wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')."
   echo "wrk: ${DURATION}s per run, 1 connection (-t1) and 32 connections (-t$THREADS_32); Tessera warmed up ${WARMUP}s at 8 connections plus 1,000 streams, Portkey ${PK_WARMUP}s. Latencies in ms."
+  echo
+  echo "Telemetry: $TELEMETRY$([[ "$TELEMETRY" == tracing ]] && echo " (sampling $SAMPLING, OTLP to a loopback sink)") — compare the tessera rows of runs with TELEMETRY=off, metrics, tracing."
   echo
   echo "tessera: a free model (its usage recorded off the request path); tessera-priced: the same upstream as a priced model (hold before, settle after: two commits per call)."
   echo

@@ -3,6 +3,7 @@ package dev.tessera.web.openai;
 import dev.tessera.web.platform.AdmissionFilter;
 import dev.tessera.web.platform.BodyLimit;
 import dev.tessera.web.platform.RequestMetrics;
+import dev.tessera.web.telemetry.InferenceTracing;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Map;
@@ -26,7 +27,10 @@ public class OpenAiApi extends Application {
         BodyLimit.class,
         AdmissionFilter.class,
         IdempotencyFilter.class,
-        RequestMetrics.class);
+        RequestMetrics.class,
+        InferenceTracing.class,
+        InferenceTracing.AdmissionStart.class,
+        InferenceTracing.AdmissionEnd.class);
   }
 
   /**

@@ -121,7 +121,8 @@ class ObservabilityIT {
         .isEqualTo(3);
     assertThat(
             m.value(
-                "tessera_gateway_overhead_seconds_count", Map.of("gen_ai_operation_name", "chat")))
+                "tessera_gateway_overhead_microseconds_count",
+                Map.of("gen_ai_operation_name", "chat")))
         .isGreaterThanOrEqualTo(4);
     assertThat(
             m.value(
@@ -135,6 +136,13 @@ class ObservabilityIT {
                     "")))
         .as("one attempt for the chat, one for the rescue")
         .isEqualTo(2);
+    // buckets, with the boundary the latency SLO of ops/prometheus/tessera-alerts.yml uses
+    assertThat(
+            m.series(
+                "gen_ai_server_request_duration_seconds_bucket",
+                Map.of("gen_ai_request_model", alive, "error_type", "", "le", "20.48")))
+        .as(m.grep("gen_ai_server_request_duration_seconds_bucket"))
+        .containsExactly(1.0);
     // time to first token: the streamed call only
     assertThat(
             m.value(

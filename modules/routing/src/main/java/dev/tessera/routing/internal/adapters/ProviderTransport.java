@@ -257,6 +257,7 @@ public class ProviderTransport {
             .header("Accept", accept)
             .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
     headers.forEach(b::header);
+    dev.tessera.routing.internal.telemetry.TraceHeaders.inject(b); // W3C traceparent, if tracing
     return b.build();
   }
 

@@ -29,6 +29,7 @@ import dev.tessera.routing.internal.resilience.HealthScore;
 import dev.tessera.routing.internal.resilience.ModelTier;
 import dev.tessera.routing.internal.resilience.Outcome;
 import dev.tessera.routing.internal.resilience.ResilientCall;
+import dev.tessera.routing.internal.telemetry.GatewayTracing;
 import dev.tessera.routing.spi.ChatStreamListener;
 import dev.tessera.routing.spi.ProviderAdapter;
 import dev.tessera.tenancy.api.Tier;
@@ -77,6 +78,7 @@ public class DefaultGateway implements Gateway {
   @Inject Metering metering;
   @Inject BudgetPressure budget;
   @Inject RoutingPolicies policies;
+  @Inject GatewayTracing tracing;
   @Inject @Any Instance<ProviderAdapter> adapters;
   @Inject GatewaySafety safety;
 
@@ -236,11 +238,11 @@ public class DefaultGateway implements Gateway {
    */
   private GatewayResult answer(
       GatewayCall call, ChatRequest request, UnaryOperator<ChatResponse> gate) {
-    Plan plan = plan(call, request);
+    Plan plan = tracing.step("route", () -> plan(call, request));
     CatalogModel primary = plan.primary();
     boolean cacheable = ResponseCache.cacheable(request);
     if (cacheable) {
-      var hit = cache.get(call.tenant(), primary.name(), request);
+      var hit = tracing.step("cache", () -> cache.get(call.tenant(), primary.name(), request));
       if (hit.isPresent()) {
         // a hit calls no provider: billing prices it by the cache policy
         ChatResponse cached = gate.apply(hit.get());
@@ -358,7 +360,7 @@ public class DefaultGateway implements Gateway {
   }
 
   private StreamHandle stream(GatewayCall call, ChatRequest request, ChunkListener listener) {
-    Plan plan = plan(call, request);
+    Plan plan = tracing.step("route", () -> plan(call, request));
     CatalogModel primary = plan.primary();
     Metering.Meter meter =
         plan.free()

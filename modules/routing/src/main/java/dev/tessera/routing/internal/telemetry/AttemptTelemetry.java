@@ -22,6 +22,17 @@ public class AttemptTelemetry {
 
   private final java.util.Set<String> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /** A platform deployment seen since start, with where its breaker and health live. */
+  public record Watched(Deployment deployment, Breakers breakers, HealthScores health) {}
+
+  private final java.util.Map<String, Watched> deployments =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Every platform deployment called since start. */
+  public java.util.Collection<Watched> deployments() {
+    return java.util.List.copyOf(deployments.values());
+  }
+
   /** The observer for a caller with these breakers and health scores. */
   public AttemptObserver observer(Breakers breakers, HealthScores health) {
     if (!metrics.enabled() && !tracing.enabled()) {
@@ -54,6 +65,7 @@ public class AttemptTelemetry {
           boolean cancelled) {
         tracing.attemptEnded(attempt, failure, cancelled);
         if (!metrics.enabled()) {
+          watch(d, breakers, health); // for the in-process alerts
           return;
         }
         if (call instanceof CallObservation c) {
@@ -78,6 +90,10 @@ public class AttemptTelemetry {
   private void watch(Deployment d, Breakers breakers, HealthScores health) {
     String id = d.id();
     if (watched.contains(id) || id.indexOf('~') >= 0 || !watched.add(id)) {
+      return;
+    }
+    deployments.put(id, new Watched(d, breakers, health));
+    if (!metrics.enabled()) {
       return;
     }
     metrics.gaugeOnce(

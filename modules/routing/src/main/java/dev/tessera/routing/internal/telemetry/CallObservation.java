@@ -16,6 +16,7 @@ public final class CallObservation {
   volatile int chunks;
   volatile String primary; // streams: the model routing chose first
   volatile Object span; // the tracer's handle, when tracing
+  volatile boolean ownSpan; // opened here (else by the web layer, which ends it)
 
   public CallObservation(String operation) {
     this.operation = operation;

@@ -1,5 +1,6 @@
 package dev.tessera.routing.internal.telemetry;
 
+import dev.tessera.routing.api.InferenceSpan;
 import dev.tessera.routing.api.ProviderException;
 import dev.tessera.routing.internal.resilience.Deployment;
 import io.opentelemetry.api.trace.Span;
@@ -55,12 +56,38 @@ public class GatewayTracing {
     return tracer != null;
   }
 
-  /** Starts a call's span {@code {operation} {model}} and makes it current until closed. */
+  /**
+   * Starts a call's span {@code {operation} {model}} and makes it current until closed; when the
+   * web layer opened the call's span already ({@link InferenceSpan}), names that one instead.
+   */
   public Scope begin(CallObservation call, String operation, String model) {
     if (tracer == null) {
       return Scope.noop();
     }
     String m = model == null || model.isBlank() ? "auto" : model;
+    Span opened = InferenceSpan.current();
+    if (opened != null) {
+      InferenceSpan.clear(); // a call's span serves one gateway call
+      opened.updateName(name(operation, m));
+      opened.setAttribute("gen_ai.operation.name", operation);
+      opened.setAttribute("gen_ai.request.model", m);
+      call.span = opened;
+      call.ownSpan = false;
+      return Context.current().with(opened).makeCurrent();
+    }
+    Span span =
+        tracer
+            .spanBuilder(name(operation, m))
+            .setSpanKind(SpanKind.INTERNAL)
+            .setAttribute("gen_ai.operation.name", operation)
+            .setAttribute("gen_ai.request.model", m)
+            .startSpan();
+    call.span = span;
+    call.ownSpan = true;
+    return span.makeCurrent();
+  }
+
+  private String name(String operation, String m) {
     NameKey key = new NameKey(operation, m);
     String name = names.get(key);
     if (name == null) {
@@ -69,21 +96,30 @@ public class GatewayTracing {
         names.put(key, name);
       }
     }
-    Span span =
-        tracer
-            .spanBuilder(name)
-            .setSpanKind(SpanKind.INTERNAL)
-            .setAttribute("gen_ai.operation.name", operation)
-            .setAttribute("gen_ai.request.model", m)
-            .startSpan();
-    call.span = span;
-    return span.makeCurrent();
+    return name;
+  }
+
+  /** Runs a step of the call under a child span of its own ({@code route}, {@code cache}, …). */
+  public <T> T step(String name, java.util.function.Supplier<T> work) {
+    if (tracer == null || !Span.current().getSpanContext().isValid()) {
+      return work.get();
+    }
+    Span s = tracer.spanBuilder(name).startSpan();
+    try (Scope ignored = s.makeCurrent()) {
+      return work.get();
+    } catch (RuntimeException e) {
+      s.setStatus(StatusCode.ERROR);
+      s.setAttribute("error.type", ErrorTypes.of(e));
+      throw e;
+    } finally {
+      s.end();
+    }
   }
 
   /** A child of the current span, for a step of the call; end it with {@link #end}. */
   public Object step(String name) {
-    if (tracer == null) {
-      return null;
+    if (tracer == null || !Span.current().getSpanContext().isValid()) {
+      return null; // outside a call (a stream's settle on another thread): no orphan spans
     }
     return tracer.spanBuilder(name).startSpan();
   }
@@ -122,7 +158,9 @@ public class GatewayTracing {
       s.setStatus(StatusCode.ERROR);
       s.setAttribute("error.type", ErrorTypes.of(failure));
     }
-    s.end();
+    if (call.ownSpan) {
+      s.end(); // else the web layer ends it, once the answer is written
+    }
   }
 
   Object attemptStarted(Object call, Deployment d, int number) {

@@ -52,8 +52,17 @@ public class GenAiMetrics {
           "Time per output token after the first (streams only)");
   static final Metadata OPERATION_DURATION =
       timer("gen_ai.client.operation.duration", "Duration of each upstream provider attempt");
+
+  /**
+   * In microseconds, as a plain histogram: MicroProfile's timer buckets cannot go below a
+   * millisecond, and the gateway's own share of a request is usually well below one.
+   */
   static final Metadata OVERHEAD =
-      timer("tessera.gateway.overhead", "Time of a request not spent waiting for a provider");
+      Metadata.builder()
+          .withName("tessera.gateway.overhead.microseconds")
+          .withDescription("Time of a request not spent waiting for a provider, in microseconds")
+          .build();
+
   static final Metadata TOKEN_USAGE =
       Metadata.builder()
           .withName("gen_ai.client.token.usage")
@@ -96,7 +105,7 @@ public class GenAiMetrics {
 
   private final Map<SeriesKey, Series> series = new ConcurrentHashMap<>();
   private final Map<AttemptKey, Timer> attempts = new ConcurrentHashMap<>();
-  private final Map<String, Timer> overhead = new ConcurrentHashMap<>();
+  private final Map<String, Histogram> overhead = new ConcurrentHashMap<>();
   private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
   private final Map<TenantKey, Counter> tenantCounters = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> tenantGauges = new ConcurrentHashMap<>();
@@ -226,15 +235,15 @@ public class GenAiMetrics {
 
   /** Time of a request not spent upstream. */
   public void overhead(String operation, long nanos) {
-    Timer t = overhead.get(operation);
-    if (t == null) {
+    Histogram h = overhead.get(operation);
+    if (h == null) {
       synchronized (registry) {
-        t =
+        h =
             overhead.computeIfAbsent(
-                operation, op -> registry.timer(OVERHEAD, new Tag(OPERATION, op)));
+                operation, op -> registry.histogram(OVERHEAD, new Tag(OPERATION, op)));
       }
     }
-    t.update(Duration.ofNanos(Math.max(0, nanos)));
+    h.update(Math.max(0, nanos) / 1000);
   }
 
   /** A counter without tenant: {@code name} with one label. */

@@ -26,6 +26,7 @@ public abstract class ObservedLedger implements CreditLedger {
   @Inject @Delegate @Any CreditLedger delegate;
   @Inject GenAiMetrics metrics;
   @Inject GatewayTracing tracing;
+  @Inject LedgerWatch watch;
 
   @Override
   public Hold reserve(HoldRequest request) {
@@ -90,6 +91,7 @@ public abstract class ObservedLedger implements CreditLedger {
   public Reconciliation reconcile(TenantId tenant) {
     try {
       Reconciliation r = delegate.reconcile(tenant);
+      watch.reconciled(tenant, r.repaired() ? r.balanceDrift() : 0);
       if (metrics.enabled()) {
         metrics.count("tessera_billing_reconciliations", "outcome", r.repaired() ? "drift" : "ok");
         metrics.setForTenant(
@@ -97,6 +99,7 @@ public abstract class ObservedLedger implements CreditLedger {
       }
       return r;
     } catch (RuntimeException e) {
+      watch.failed();
       if (metrics.enabled()) {
         metrics.count("tessera_billing_reconciliations", "outcome", "failed");
       }

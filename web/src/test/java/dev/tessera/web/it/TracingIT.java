@@ -1,0 +1,229 @@
+package dev.tessera.web.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.tessera.web.it.Api.Reply;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Traces end to end: a node with tracing on (the standard OTEL_* variables) exports over OTLP to a
+ * loopback receiver. A fallback call carrying the caller's W3C traceparent gives one span per
+ * upstream attempt, each attempt's trace context reaches the provider, and no prompt text is in any
+ * span.
+ */
+class TracingIT {
+  static Platform platform;
+  static Api operator;
+  static WireMockServer upstream;
+  static WireMockServer collector;
+  static Node node;
+  static final String TAG = Long.toString(System.nanoTime());
+  static final String SECRET_PROMPT = "walrus-topaz-" + TAG;
+
+  @BeforeAll
+  static void start() throws Exception {
+    platform = Platform.get();
+    operator = platform.operator();
+    upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    upstream.start();
+    collector = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    collector.start();
+    collector.stubFor(post(urlEqualTo("/v1/traces")).willReturn(aResponse().withStatus(200)));
+    Map<String, String> env = platform.env();
+    env.put("TESSERA_BATCHES_WORKERS", "0");
+    env.put("OTEL_SDK_DISABLED", "false");
+    env.put("OTEL_TRACES_EXPORTER", "otlp");
+    env.put("OTEL_METRICS_EXPORTER", "none");
+    env.put("OTEL_LOGS_EXPORTER", "none");
+    env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+    env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl());
+    env.put("OTEL_BSP_SCHEDULE_DELAY", "100");
+    env.put("OTEL_SERVICE_NAME", "tessera-it");
+    node = new Node("node-traced", Settings.WORK);
+    node.start(env, List.of());
+    node.awaitReady(Duration.ofMinutes(8)); // a second node boots slowly on a busy machine
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
+    for (var p : operator.get("/api/v1/providers").json().getJsonArray("data")) {
+      if (p.asJsonObject().getString("baseUrl").startsWith(upstream.baseUrl())) {
+        operator.delete("/api/v1/providers/" + p.asJsonObject().getString("id"));
+      }
+    }
+    upstream.stop();
+    collector.stop();
+  }
+
+  @Test
+  void a_fallback_call_has_one_span_per_attempt_and_its_context_reaches_the_providers()
+      throws Exception {
+    upstream.stubFor(
+        post(urlEqualTo("/dead" + TAG + "/chat/completions"))
+            .willReturn(
+                aResponse().withStatus(503).withBody("{\"error\":{\"message\":\"down\"}}")));
+    upstream.stubFor(
+        post(urlEqualTo("/alive" + TAG + "/chat/completions"))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(ObservabilityIT.COMPLETION)));
+    String dead = addModel("trace-dead-" + TAG, "/dead" + TAG);
+    String alive = addModel("trace-alive-" + TAG, "/alive" + TAG);
+    String tenant = operator.createTenant("STANDARD");
+    operator.post(
+        "/api/v1/tenants/" + tenant + "/credits",
+        "{\"type\":\"GRANT\",\"amount\":50000000,\"reason\":\"test\"}");
+    Api dev = new Api(node.baseUrl(), operator.createKey(tenant, "inference")[1]);
+
+    String traceId = UUID.randomUUID().toString().replace("-", "");
+    String parentId = traceId.substring(0, 16);
+    String body =
+        "{\"model\":\""
+            + dead
+            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Remember "
+            + SECRET_PROMPT
+            + "\"}]}";
+    Reply r;
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    do { // the node reads the catalog every two seconds
+      r =
+          dev.send(
+              dev.request("/v1/chat/completions")
+                  .header("Content-Type", "application/json")
+                  .header("x-tessera-fallback", "equivalent")
+                  .header("traceparent", "00-" + traceId + "-" + parentId + "-01")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+    } while (r.status() == 404 && System.nanoTime() < until && sleep());
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.header("x-tessera-model")).isEqualTo(alive);
+
+    // every upstream request carried this trace
+    List<LoggedRequest> deadCalls =
+        upstream.findAll(
+            postRequestedFor(urlEqualTo("/dead" + TAG + "/chat/completions"))
+                .withHeader("traceparent", containing(traceId)));
+    List<LoggedRequest> aliveCalls =
+        upstream.findAll(
+            postRequestedFor(urlEqualTo("/alive" + TAG + "/chat/completions"))
+                .withHeader("traceparent", containing(traceId)));
+    assertThat(deadCalls).as("the primary was retried").hasSizeGreaterThan(1);
+    assertThat(aliveCalls).hasSize(1);
+
+    List<Span> spans = spansOf(traceId, Duration.ofSeconds(20));
+    Span call = only(spans, "chat " + dead);
+    assertThat(hex(call.getParentSpanId().toByteArray())).isEqualTo(parentId);
+    List<Span> attempts = new ArrayList<>();
+    for (Span s : spans) {
+      if (s.getName().startsWith("attempt ")) {
+        attempts.add(s);
+        assertThat(s.getParentSpanId()).isEqualTo(call.getSpanId());
+      }
+    }
+    assertThat(attempts.stream().filter(s -> s.getName().equals("attempt " + dead)))
+        .hasSize(deadCalls.size());
+    assertThat(attempts.stream().filter(s -> s.getName().equals("attempt " + alive))).hasSize(1);
+    assertThat(attempts).hasSize(deadCalls.size() + aliveCalls.size());
+    // each provider saw the span of its own attempt as parent
+    List<String> attemptIds = attempts.stream().map(s -> hex(s.getSpanId().toByteArray())).toList();
+    for (LoggedRequest q : deadCalls) {
+      assertThat(q.getHeader("traceparent").split("-")[2]).isIn(attemptIds);
+    }
+    for (String step : List.of("auth", "admission", "route", "ledger hold", "ledger settle")) {
+      assertThat(only(spans, step).getParentSpanId()).as(step).isEqualTo(call.getSpanId());
+    }
+    assertThat(attr(call, "gen_ai.response.model")).isEqualTo(alive);
+    // no prompt text anywhere in the export
+    for (byte[] export : exports()) {
+      assertThat(new String(export, java.nio.charset.StandardCharsets.ISO_8859_1))
+          .doesNotContain(SECRET_PROMPT);
+    }
+  }
+
+  private static boolean sleep() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
+  }
+
+  static Span only(List<Span> spans, String name) {
+    List<Span> named = spans.stream().filter(s -> s.getName().equals(name)).toList();
+    assertThat(named).as(name + " among " + spans.stream().map(Span::getName).toList()).hasSize(1);
+    return named.get(0);
+  }
+
+  static String attr(Span s, String key) {
+    for (KeyValue kv : s.getAttributesList()) {
+      if (kv.getKey().equals(key)) {
+        return kv.getValue().getStringValue();
+      }
+    }
+    return null;
+  }
+
+  static List<byte[]> exports() {
+    return collector.findAll(postRequestedFor(urlEqualTo("/v1/traces"))).stream()
+        .map(LoggedRequest::getBody)
+        .toList();
+  }
+
+  /** The spans of one trace received so far, waiting until the call's span has arrived. */
+  static List<Span> spansOf(String traceId, Duration wait) throws Exception {
+    long until = System.nanoTime() + wait.toNanos();
+    while (true) {
+      List<Span> found = new ArrayList<>();
+      boolean ended = false;
+      for (byte[] export : exports()) {
+        for (var rs : ExportTraceServiceRequest.parseFrom(export).getResourceSpansList()) {
+          for (var ss : rs.getScopeSpansList()) {
+            for (Span s : ss.getSpansList()) {
+              if (hex(s.getTraceId().toByteArray()).equals(traceId)) {
+                found.add(s);
+                ended |= s.getName().startsWith("chat ");
+              }
+            }
+          }
+        }
+      }
+      if (ended || System.nanoTime() > until) {
+        return found;
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
+  }
+
+  static String addModel(String name, String path) {
+    ObservabilityIT.upstream = upstream;
+    ObservabilityIT.operator = operator;
+    return ObservabilityIT.addModel(name, path);
+  }
+}
