@@ -391,4 +391,37 @@ class SafetyIT {
     assertThat(refused.json().getString("check")).isEqualTo("tool_arguments");
     assertThat(refused.json().getString("detail")).contains("flags.set");
   }
+
+  @Test
+  void anthropic_messages_are_masked_on_the_wire_and_restored_too() {
+    String path = "anthropic-" + LedgerFixture.unique();
+    upstream.stubFor(
+        post(urlEqualTo("/" + path + "/v1/chat/completions"))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withTransformers("response-template")
+                    .withBody(
+                        "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"up\","
+                            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                            + "\"content\":\"Noted: {{{jsonPath request.body '$.messages[0].content'}}}\"},"
+                            + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,"
+                            + "\"completion_tokens\":9,\"total_tokens\":18}}")));
+    String model = ledger.model(path, 1, 0, 0);
+    Api dev = developer(operator.createTenant("STANDARD"));
+    Reply r =
+        dev.post(
+            "/v1/messages",
+            "{\"model\":\""
+                + model
+                + "\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"Bill card 4111 1111 1111 1111 and mail ann.smith@example.com\"}]}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().getJsonArray("content").getJsonObject(0).getString("text"))
+        .isEqualTo("Noted: Bill card 4111 1111 1111 1111 and mail ann.smith@example.com");
+    assertThat(captured(path).get(0))
+        .doesNotContain("4111 1111 1111 1111")
+        .doesNotContain("ann.smith@example.com")
+        .contains("<CREDIT_CARD_1>", "<EMAIL_1>");
+  }
 }
