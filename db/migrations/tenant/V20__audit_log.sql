@@ -46,7 +46,7 @@ SELECT tessera_meta.make_tenant_owned('public.audit_checkpoints');
 REVOKE INSERT, UPDATE, DELETE ON public.audit_checkpoints FROM tessera_app;
 
 -- Refuses changes to the audit tables, even from the owner; only a whole-tenant relocation or
--- purge (tessera_meta.purge_tenant_rows, under the tenant's exclusive lock) may remove rows.
+-- purge (TenantTables, as the owner, with tessera.relocating set for the transaction) may remove rows.
 CREATE FUNCTION tessera_meta.audit_is_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -172,34 +172,3 @@ $$;
 REVOKE EXECUTE ON FUNCTION tessera_meta.audit_tenants_due(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tessera_meta.audit_tenants_due(integer) TO tessera_app;
 
--- Restores the pinned tenant's rows of a table the application may not insert into (the audit
--- log), for tier moves only: verbatim, hashes and all, and only while this transaction holds the
--- tenant's lock exclusively, as the mover does.
-CREATE FUNCTION tessera_meta.restore_tenant_rows(tbl regclass, rows json) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-DECLARE
-    tenant uuid := NULLIF(current_setting('app.tenant_id', true), '')::uuid;
-    key    bigint;
-    n      bigint;
-BEGIN
-    IF tenant IS NULL THEN
-        RAISE EXCEPTION 'no tenant pinned' USING ERRCODE = '42501';
-    END IF;
-    IF tbl NOT IN ('public.audit_log'::regclass, 'public.audit_checkpoints'::regclass) THEN
-        RAISE EXCEPTION 'rows of % are not restored this way', tbl USING ERRCODE = '42501';
-    END IF;
-    key := tessera_meta.tenant_lock_key(tenant);
-    IF NOT EXISTS (SELECT 1 FROM pg_locks
-                   WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
-                     AND mode = 'ExclusiveLock' AND objsubid = 1
-                     AND ((classid::bigint << 32) | objid::bigint) = key) THEN
-        RAISE EXCEPTION 'restoring an append-only table needs the tenant''s exclusive lock'
-            USING ERRCODE = '42501';
-    END IF;
-    EXECUTE format('INSERT INTO %s SELECT * FROM json_populate_recordset(null::%s, $1)', tbl, tbl)
-        USING rows;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    RETURN n;
-END $$;
-REVOKE EXECUTE ON FUNCTION tessera_meta.restore_tenant_rows(regclass, json) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tessera_meta.restore_tenant_rows(regclass, json) TO tessera_app;

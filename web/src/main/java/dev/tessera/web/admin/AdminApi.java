@@ -44,7 +44,6 @@ public class AdminApi extends Application {
         dev.tessera.web.governance.AuditResource.class,
         dev.tessera.web.governance.PromptsResource.class,
         dev.tessera.web.governance.DecisionsResource.class,
-        dev.tessera.web.governance.EvalsResource.class,
         dev.tessera.web.governance.AdminActionAudit.class,
         ToolExecutionsResource.class,
         ProblemMapper.class,

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class DecisionHook {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(DecisionHook.class.getName());
+
   @Inject DecisionLog log;
 
   /** A started call: the moment and input, filled in as the answer comes. */
@@ -104,7 +107,7 @@ public class DecisionHook {
         route,
         route == null ? null : reason(route),
         null,
-        "fallback".equals(route) ? 1 : route == null ? null : 0,
+        route == null ? null : Integer.valueOf("fallback".equals(route) ? 1 : 0),
         cache,
         null,
         u == null ? null : u.promptTokens(),

@@ -1,5 +1,9 @@
 package dev.tessera.web.governance;
 
+import dev.tessera.governance.api.EvalCase;
+import dev.tessera.governance.api.EvalExpectations;
+import dev.tessera.governance.api.EvalRun;
+import dev.tessera.governance.api.Evals;
 import dev.tessera.governance.api.LabelChange;
 import dev.tessera.governance.api.LabelRequest;
 import dev.tessera.governance.api.NewPrompt;
@@ -47,7 +51,7 @@ import java.util.UUID;
 /**
  * A tenant's prompt registry. Authors (admin and developer keys) create prompts, add versions and
  * move labels; moving a protected label opens a request that only a tenant admin other than its
- * proposer may approve.
+ * proposer may approve. Golden eval cases and runs of a prompt live here too.
  */
 @Path("v1/tenants/{tenantId}/prompts")
 @RequestScoped
@@ -67,11 +71,13 @@ public class PromptsResource {
           "variables",
           "config",
           "message");
+  private static final Set<String> EVAL_CASE_FIELDS = Set.of("name", "variables", "expect");
   private static final Set<String> VERSION_FIELDS =
       Set.of("template", "variables", "config", "message");
 
   @Inject Caller caller;
   @Inject Prompts prompts;
+  @Inject Evals evals;
   @Context HttpServletRequest http;
 
   /** One page of prompts. */
@@ -255,6 +261,110 @@ public class PromptsResource {
       @PathParam("tenantId") String tenantId, @PathParam("name") String name) {
     TenantId tenant = caller.requireTenantRole(tenantId, AUTHORS);
     return prompts.setTraffic(tenant, Actors.of(caller, http), name, null);
+  }
+
+  // golden evals of a prompt: cases, runs on the batch lane, progress
+
+  @POST
+  @Path("{name}/eval-cases")
+  public Response addCase(
+      @PathParam("tenantId") String tenantId, @PathParam("name") String name, String body) {
+    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.DEVELOPER);
+    JsonObject o = object(body, EVAL_CASE_FIELDS);
+    JsonValue vars = o.get("variables");
+    if (!(o.get("expect") instanceof JsonObject e)) {
+      throw InvalidInputException.field("expect", "is required: an object");
+    }
+    EvalCase added =
+        evals.addCase(
+            tenant,
+            Actors.of(caller, http),
+            name,
+            o.get("name") instanceof JsonString s ? s.getString() : null,
+            vars == null ? null : vars.toString(),
+            new EvalExpectations(
+                strings(e, "contains"),
+                strings(e, "excludes"),
+                e.get("jsonSchema") instanceof JsonObject schema ? schema.toString() : null,
+                bool(e, "citesEvidence"),
+                bool(e, "refusal"),
+                e.get("maxTokens") instanceof JsonNumber n ? n.intValue() : null));
+    return Response.status(201).entity(added).build();
+  }
+
+  @GET
+  @Path("{name}/eval-cases")
+  public List<EvalCase> cases(
+      @PathParam("tenantId") String tenantId, @PathParam("name") String name) {
+    TenantId tenant =
+        caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.DEVELOPER, Role.VIEWER);
+    return evals.cases(tenant, name);
+  }
+
+  /** Which version to evaluate. */
+  public record RunBody(Integer version) {}
+
+  @POST
+  @Path("{name}/eval-runs")
+  public Response start(
+      @PathParam("tenantId") String tenantId, @PathParam("name") String name, RunBody body) {
+    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.DEVELOPER);
+    if (body == null || body.version() == null) {
+      throw InvalidInputException.field("version", "is required");
+    }
+    EvalRun run =
+        evals.start(
+            tenant, Actors.of(caller, http), caller.keyId().orElse(null), name, body.version());
+    return Response.status(202).entity(run).build();
+  }
+
+  @GET
+  @Path("{name}/eval-runs")
+  public List<EvalRun> runs(
+      @PathParam("tenantId") String tenantId, @PathParam("name") String name) {
+    TenantId tenant =
+        caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.DEVELOPER, Role.VIEWER);
+    return evals.runs(tenant, name);
+  }
+
+  @GET
+  @Path("{name}/eval-runs/{runId}")
+  public EvalRun run(
+      @PathParam("tenantId") String tenantId,
+      @PathParam("name") String name,
+      @PathParam("runId") String runId) {
+    TenantId tenant =
+        caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.DEVELOPER, Role.VIEWER);
+    UUID id;
+    try {
+      id = UUID.fromString(runId);
+    } catch (IllegalArgumentException e) {
+      throw new NotFoundException("eval run", runId);
+    }
+    return evals.run(tenant, name, id);
+  }
+
+  private static List<String> strings(JsonObject o, String field) {
+    JsonValue v = o.get(field);
+    if (v == null || v == JsonValue.NULL) {
+      return null;
+    }
+    if (!(v instanceof JsonArray a)) {
+      throw InvalidInputException.field("expect." + field, "must be an array of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonValue x : a) {
+      if (!(x instanceof JsonString s)) {
+        throw InvalidInputException.field("expect." + field, "must be an array of strings");
+      }
+      out.add(s.getString());
+    }
+    return out;
+  }
+
+  private static Boolean bool(JsonObject o, String field) {
+    JsonValue v = o.get(field);
+    return v == JsonValue.TRUE ? Boolean.TRUE : v == JsonValue.FALSE ? Boolean.FALSE : null;
   }
 
   private void requireRequestOf(TenantId tenant, String name, UUID id) {

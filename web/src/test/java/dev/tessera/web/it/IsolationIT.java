@@ -179,7 +179,74 @@ class IsolationIT {
               "{\"requests\":[{\"custom_id\":\"seed\",\"body\":{\"model\":\"auto\","
                   + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}]}");
       assertThat(batch.status()).as(batch.toString()).isEqualTo(202);
+      seedGovernance(t, key);
     }
+  }
+
+  /**
+   * Rows of every governance table: a prompt with two versions, labels and their moves, a pending
+   * production move, a traffic split, settings, a decision and its feedback, an eval case, run and
+   * result (the audit log and its checkpoint come from the admin actions above).
+   */
+  private static void seedGovernance(String t, Api key) {
+    String p = "/api/v1/tenants/" + t + "/prompts";
+    String version =
+        "{\"template\":[{\"role\":\"user\",\"content\":\"{{q}}\"}],"
+            + "\"variables\":[{\"name\":\"q\"}],\"config\":{\"model\":\"local-extractive\"}";
+    assertThat(key.post(p, version + ",\"name\":\"seed\"}").status()).isEqualTo(201);
+    assertThat(key.post(p + "/seed/versions", version + "}").status()).isEqualTo(201);
+    assertThat(put(key, p + "/seed/labels/staging", "{\"version\":1}").status()).isEqualTo(200);
+    assertThat(put(key, p + "/seed/labels/trial", "{\"version\":2}").status()).isEqualTo(200);
+    assertThat(put(key, p + "/seed/labels/production", "{\"version\":1}").status()).isEqualTo(202);
+    assertThat(
+            put(
+                    key,
+                    p + "/seed/traffic",
+                    "{\"champion\":\"staging\",\"challenger\":\"trial\",\"challengerPercent\":5}")
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            put(
+                    key,
+                    "/api/v1/tenants/" + t + "/governance-settings",
+                    "{\"decisionRetentionDays\":90}")
+                .status())
+        .isEqualTo(200);
+    Api.Reply call =
+        key.post(
+            "/v1/chat/completions",
+            "{\"prompt\":{\"name\":\"seed\",\"label\":\"staging\",\"variables\":{\"q\":\"hi\"}}}");
+    assertThat(call.status()).as(call.toString()).isEqualTo(200);
+    assertThat(
+            key.post(
+                    "/v1/feedback",
+                    "{\"request_id\":\"" + call.header("x-request-id") + "\",\"score\":\"up\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            key.post(
+                    p + "/seed/eval-cases",
+                    "{\"variables\":{\"q\":\"hi\"},\"expect\":{\"contains\":[\"hi\"]}}")
+                .status())
+        .isEqualTo(201);
+    Api.Reply run = key.post(p + "/seed/eval-runs", "{\"version\":1}");
+    assertThat(run.status()).as(run.toString()).isEqualTo(202);
+    String runPath = p + "/seed/eval-runs/" + run.json().getString("id");
+    for (int i = 0; i < 300 && key.get(runPath).json().getString("status").equals("RUNNING"); i++) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static Api.Reply put(Api as, String path, String json) {
+    return as.send(
+        as.request(path)
+            .header("Content-Type", "application/json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
   }
 
   /** Public tables with a tenant_id column: the tenant-owned ones. */
@@ -366,13 +433,16 @@ class IsolationIT {
             app.rollback();
             pin(app, other);
           } else {
+            // immutable rows (prompt versions, decisions): no UPDATE at all, DELETE as usual
             assertThat(
-                    s.executeUpdate(
-                        "UPDATE public."
-                            + table
-                            + " SET tenant_id = tenant_id WHERE tenant_id = '"
-                            + owner
-                            + "'"))
+                    updatable(app, table)
+                        ? s.executeUpdate(
+                            "UPDATE public."
+                                + table
+                                + " SET tenant_id = tenant_id WHERE tenant_id = '"
+                                + owner
+                                + "'")
+                        : 0)
                 .as("UPDATE of another tenant's rows in " + table)
                 .isZero();
             assertThat(
@@ -414,6 +484,18 @@ class IsolationIT {
       app.commit();
       app.setAutoCommit(true);
       assertThat(count(app, "users")).as("after commit, on the same connection").isZero();
+    }
+  }
+
+  static boolean updatable(Connection app, String table) throws SQLException {
+    try (PreparedStatement ps =
+        app.prepareStatement(
+            "SELECT has_table_privilege(current_user, ('public.' || ?)::regclass, 'UPDATE')")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
     }
   }
 

@@ -60,6 +60,11 @@ public class DefaultDecisionLog implements DecisionLog {
   @ConfigProperty(name = "tessera.decisions.flush-interval", defaultValue = "PT0.5S")
   String flushInterval;
 
+  /** Off only to measure what the log costs (bench/gateway.sh with and without it). */
+  @Inject
+  @ConfigProperty(name = "tessera.decisions.enabled", defaultValue = "true")
+  boolean enabled;
+
   private final BlockingQueue<Decision> queue = new ArrayBlockingQueue<>(QUEUE);
   private final AtomicLong dropped = new AtomicLong();
   private final Object writing = new Object();
@@ -71,6 +76,9 @@ public class DefaultDecisionLog implements DecisionLog {
 
   @Override
   public void record(Decision d) {
+    if (!enabled) {
+      return;
+    }
     if (!queue.offer(d)) {
       if (dropped.incrementAndGet() % 1000 == 1) {
         LOG.warning("GOV-0041 decision log queue full; " + dropped.get() + " decisions dropped");

@@ -108,7 +108,7 @@ class GovernanceIT {
     assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
     assertThat(admin.get(prompts() + "/support").json().getJsonObject("labels").getInt("staging"))
         .isEqualTo(2);
-    assertThat(admin.get(prompts() + "/support/versions").json().toString()).isNotEmpty();
+    assertThat(admin.get(prompts() + "/support/versions").body()).contains("\"version\":2");
   }
 
   @Test
@@ -275,7 +275,7 @@ class GovernanceIT {
     Http.Reply byVersion =
         ask(
             admin,
-            "{\"name\":\"faq\",\"version\":1,\"variables\":{\"question\":\"q\",\"days\":14}}");
+            "{\"name\":\"faq\",\"version\":1,\"variables\":{\"question\":\"How long for refunds?\",\"days\":14}}");
     assertThat(byVersion.status()).as(byVersion.toString()).isEqualTo(200);
     assertThat(byVersion.body()).contains("14 days");
 
@@ -387,12 +387,12 @@ class GovernanceIT {
     JsonObject s = decision(admin, streamed.header("x-request-id"));
     assertThat(s.getBoolean("streamed")).isTrue();
     assertThat(s.getString("outcome")).isEqualTo("ok");
-    JsonObject f = decision(admin, failed.header("x-request-id"));
+    Http.Reply errors = admin.get("/api/v1/tenants/" + tenant + "/decisions?outcome=error");
+    JsonObject f = errors.json().getJsonArray("data").getJsonObject(0);
+    assertThat(errors.json().getJsonArray("data")).hasSize(1);
     assertThat(f.getString("outcome")).isEqualTo("error");
     assertThat(f.getString("modelRequested")).isEqualTo("no-such-model");
 
-    Http.Reply errors = admin.get("/api/v1/tenants/" + tenant + "/decisions?outcome=error");
-    assertThat(errors.json().getJsonArray("data")).hasSize(1);
     Http.Reply byModel =
         admin.get("/api/v1/tenants/" + tenant + "/decisions?model=local-extractive&limit=1");
     assertThat(byModel.json().getJsonArray("data")).hasSize(1);
@@ -505,7 +505,14 @@ class GovernanceIT {
                 .post(prompts() + "/gated/label-requests/" + first + "/approve", "{}")
                 .status())
         .isEqualTo(200);
-    addVersion("gated", "Our shop is in Paris.");
+    Http.Reply paris =
+        admin.post(
+            prompts() + "/gated/versions",
+            "{\"template\":[{\"role\":\"system\",\"content\":\"Our shop is in Paris.\"},"
+                + "{\"role\":\"user\",\"content\":\"{{question}}\"}],"
+                + "\"variables\":[{\"name\":\"question\",\"type\":\"string\"}],"
+                + "\"config\":{\"model\":\"local-extractive\",\"temperature\":0}}");
+    assertThat(paris.status()).as(paris.toString()).isEqualTo(201);
     Http.Reply added =
         admin.post(
             prompts() + "/gated/eval-cases",
