@@ -35,7 +35,9 @@ final class Bodies {
     }
   }
 
-  public record CreateTenant(String slug, String name, Tier tier, Limits limits) {}
+  /** {@code adminEmail}: the first administrator made in Keycloak when SSO provisioning is on. */
+  public record CreateTenant(
+      String slug, String name, Tier tier, Limits limits, String adminEmail) {}
 
   public record PatchTenant(String name, Limits limits, TenantStatus status) {}
 

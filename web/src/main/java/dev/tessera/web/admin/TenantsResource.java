@@ -12,6 +12,7 @@ import dev.tessera.tenancy.api.Tenants;
 import dev.tessera.web.admin.Representations.PageOf;
 import dev.tessera.web.admin.Representations.Tenant;
 import dev.tessera.web.admin.Representations.TierMove;
+import dev.tessera.web.sso.KeycloakDirectory;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -36,6 +37,7 @@ import jakarta.ws.rs.core.UriInfo;
 public class TenantsResource {
   @Inject Caller caller;
   @Inject Tenants tenants;
+  @Inject KeycloakDirectory directory;
   @Context UriInfo uri;
 
   @POST
@@ -44,6 +46,7 @@ public class TenantsResource {
     Bodies.CreateTenant b = Bodies.required(body);
     TenantLimits limits = b.limits() == null ? null : b.limits().over(defaults());
     TenantView created = tenants.create(new NewTenant(b.slug(), b.name(), b.tier(), limits));
+    directory.tenantCreated(created, b.adminEmail()); // Keycloak groups, when SSO is set up
     return Response.created(uri.getAbsolutePathBuilder().path(created.id().toString()).build())
         .entity(Tenant.of(created))
         .build();
@@ -79,7 +82,9 @@ public class TenantsResource {
   public Tenant delete(@PathParam("tenantId") String tenantId) {
     caller.requirePlatformAdmin();
     TenantId id = TenantId.parse(tenantId);
-    return Tenant.of(tenants.delete(id));
+    TenantView deleted = tenants.delete(id);
+    directory.tenantDeleted(deleted);
+    return Tenant.of(deleted);
   }
 
   @POST

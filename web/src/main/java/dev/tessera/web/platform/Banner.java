@@ -7,17 +7,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Tells the operator, once started, where Tessera is and how to get in. */
 @ApplicationScoped
 public class Banner {
+  private static final Logger LOG = Logger.getLogger(Banner.class.getName());
   @Inject OperatorToken token;
   @Inject PlatformStatus status;
 
   @Inject
   @ConfigProperty(name = "tessera.port", defaultValue = "8080")
   int port;
+
+  @Inject
+  @ConfigProperty(name = "tessera.log.file")
+  Optional<String> logFile;
 
   void onStart(@Observes @Priority(1000) @Initialized(ApplicationScoped.class) Object ignored) {
     StringBuilder b = new StringBuilder("\n");
@@ -27,6 +38,7 @@ public class Banner {
           .append('\n');
     }
     b.append("  Tessera is running at http://127.0.0.1:").append(port).append("/\n");
+    b.append("    portal    : http://127.0.0.1:").append(port).append("/portal/\n");
     b.append("    admin API : http://127.0.0.1:").append(port).append("/api/v1/tenants\n");
     b.append("    health    : http://127.0.0.1:").append(port).append("/health/ready\n");
     b.append("    OpenAPI   : http://127.0.0.1:").append(port).append("/openapi\n");
@@ -43,6 +55,12 @@ public class Banner {
     b.append("  Log in with: curl -H \"Authorization: Bearer <token>\" http://127.0.0.1:")
         .append(port)
         .append("/api/v1/tenants\n");
-    System.out.println(b);
+    logFile.ifPresent(f -> b.append("  Full log: ").append(f).append('\n'));
+    // straight to the process's standard output: the server routes System.out into its log,
+    // whose console side shows only warnings when the launcher starts it (./tessera start)
+    PrintStream console =
+        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    console.println(b);
+    LOG.info("WEB-0320 started: http://127.0.0.1:" + port + "/");
   }
 }

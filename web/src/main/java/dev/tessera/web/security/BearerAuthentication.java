@@ -4,6 +4,7 @@ import dev.tessera.tenancy.api.ApiKeys;
 import dev.tessera.tenancy.api.KeyPrincipal;
 import dev.tessera.tenancy.api.OperatorToken;
 import dev.tessera.tenancy.api.Role;
+import dev.tessera.web.portal.PortalAuthentication;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -29,10 +30,14 @@ public class BearerAuthentication implements HttpAuthenticationMechanism {
 
   @Inject OperatorToken operatorToken;
   @Inject ApiKeys apiKeys;
+  @Inject PortalAuthentication portal;
 
   @Override
   public AuthenticationStatus validateRequest(
       HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+    if (PortalAuthentication.handles(request)) {
+      return portal.validateRequest(request, response, context); // sessions, not bearer tokens
+    }
     String header = request.getHeader("Authorization");
     if (header == null) {
       return context.doNothing();

@@ -33,6 +33,11 @@ class LauncherIT {
       awaitReady(first, port, out1);
       String printed = Files.readString(out1);
       assertThat(printed).contains("Tessera is running at http://127.0.0.1:" + port);
+      // the console: the banner and warnings; the server's INFO chatter goes to the log file
+      assertThat(printed.lines().filter(l -> l.contains("INFO"))).isEmpty();
+      assertThat(Files.readString(data.resolve("logs/server0.log")))
+          .contains("WEB-0320 started")
+          .contains("INFO");
       assertThat(listenAddresses(port)).as("HTTP listener addresses").containsOnly("127.0.0.1");
       Path tokenFile = data.resolve("admin-token");
       assertThat(tokenFile).exists();

@@ -15,6 +15,9 @@ public interface Tenants {
 
   Page<TenantView> list(PageRequest page);
 
+  /** The tenant with this slug (case-insensitive), unless purged: how portal users name theirs. */
+  Optional<TenantView> findBySlug(String slug);
+
   /** The limits a tenant gets when none are given (TESSERA_LIMITS_*). */
   TenantLimits defaultLimits();
 

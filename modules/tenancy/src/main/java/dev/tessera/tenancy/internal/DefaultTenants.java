@@ -125,6 +125,22 @@ public class DefaultTenants implements Tenants {
   }
 
   @Override
+  public Optional<TenantView> findBySlug(String slug) {
+    if (slug == null || slug.isBlank()) {
+      return Optional.empty();
+    }
+    return inCatalog(
+            s ->
+                s.createQuery(
+                        "from TenantRecord t where t.slug = :s and t.status <> :purged",
+                        TenantRecord.class)
+                    .setParameter("s", slug.strip().toLowerCase(java.util.Locale.ROOT))
+                    .setParameter("purged", TenantStatus.PURGED)
+                    .uniqueResultOptional())
+        .map(TenantRecord::toView);
+  }
+
+  @Override
   public Page<TenantView> list(PageRequest page) {
     return inCatalog(
         s ->
