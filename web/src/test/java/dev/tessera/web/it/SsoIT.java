@@ -196,7 +196,8 @@ class SsoIT {
   }
 
   void ssoSignIn(String email) {
-    browser.manage().deleteAllCookies();
+    // every cookie, Keycloak's SSO session (path /realms/...) included: a new person signs in
+    browser.executeCdpCommand("Network.clearBrowserCookies", Map.of());
     browser.get(node.baseUrl() + "/portal/login.xhtml");
     browser.findElement(By.id("sso")).click();
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
