@@ -80,6 +80,31 @@ class IsolationIT {
           .isEqualTo(201);
       // a webhook signing secret (made on first read)
       assertThat(key.get("/api/v1/tenants/" + t + "/webhook-secret").status()).isEqualTo(200);
+      // retrieval: a group, a knowledge base and a document ingested to its chunks
+      assertThat(
+              key.send(
+                      key.request("/v1/retrieval/groups/isolation")
+                          .header("Content-Type", "application/json")
+                          .PUT(
+                              java.net.http.HttpRequest.BodyPublishers.ofString(
+                                  "{\"members\":[]}")))
+                  .status())
+          .isEqualTo(200);
+      Api.Reply kb = key.post("/v1/retrieval/knowledge_bases", "{\"name\":\"isolation\"}");
+      assertThat(kb.status()).as(kb.toString()).isEqualTo(201);
+      String kbPath = "/v1/retrieval/knowledge_bases/" + kb.json().getString("id") + "/documents";
+      Api.Reply doc = key.post(kbPath, "{\"title\":\"t.txt\",\"text\":\"Isolation matters.\"}");
+      assertThat(doc.status()).as(doc.toString()).isEqualTo(202);
+      String docPath = kbPath + "/" + doc.json().getString("id");
+      long until = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
+      while (!key.get(docPath).json().getString("status").equals("ready")) {
+        assertThat(System.nanoTime()).as("document ingested").isLessThan(until);
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
       assertThat(operator.createUser(t, "someone-" + UUID.randomUUID() + "@example.com").status())
           .isEqualTo(201);
       // a routing policy and a remembered Idempotency-Key, so those tables hold rows of every

@@ -208,29 +208,36 @@ class DefaultKnowledgeBases implements KnowledgeBases {
 
   @Override
   public JsonObject indexStatus(TenantId tenant, UUID kb) {
-    long latest =
-        store.in(
-            tenant,
-            c -> {
-              store.requireKb(c, tenant, kb);
-              return store.latestChange(c, tenant);
-            });
-    TenantIndex index = indexes.current(tenant, latest);
-    Set<String> stored = store.in(tenant, c -> store.liveChunkIds(c, tenant, kb));
-    Set<String> indexed;
-    try {
-      indexed = index.ids(kb);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    store.in(tenant, c -> store.requireKb(c, tenant, kb));
+    // compare the index with one snapshot of PostgreSQL at the change the index has applied;
+    // ingestion elsewhere may move on meanwhile, so catch up and read again until both agree
+    for (int attempt = 0; ; attempt++) {
+      Object[] snapshot = store.in(tenant, c -> store.liveChunkIds(c, tenant, kb));
+      long latest = (long) snapshot[0];
+      @SuppressWarnings("unchecked")
+      Set<String> stored = (Set<String>) snapshot[1];
+      TenantIndex index = indexes.current(tenant, latest);
+      Set<String> indexed;
+      long applied;
+      synchronized (index) {
+        applied = index.applied();
+        try {
+          indexed = index.ids(kb);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      if (applied == latest || attempt == 20) {
+        return Json.P.createObjectBuilder()
+            .add("knowledge_base_id", kb.toString())
+            .add("stored_chunks", stored.size())
+            .add("indexed_chunks", indexed.size())
+            .add("consistent", applied == latest && stored.equals(indexed))
+            .add("applied_change", applied)
+            .add("latest_change", latest)
+            .build();
+      }
     }
-    return Json.P.createObjectBuilder()
-        .add("knowledge_base_id", kb.toString())
-        .add("stored_chunks", stored.size())
-        .add("indexed_chunks", indexed.size())
-        .add("consistent", stored.equals(indexed))
-        .add("applied_change", index.applied())
-        .add("latest_change", latest)
-        .build();
   }
 
   @Override

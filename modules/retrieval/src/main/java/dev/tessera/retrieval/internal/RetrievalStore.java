@@ -785,23 +785,33 @@ class RetrievalStore {
     return out;
   }
 
-  /** Ids of a knowledge base's live chunks, as PostgreSQL has them. */
-  Set<String> liveChunkIds(Connection c, TenantId t, UUID kb) throws SQLException {
+  /**
+   * Ids of a knowledge base's live chunks as PostgreSQL has them, and the latest change they
+   * reflect: one statement, so one snapshot (element 0 of the answer is that change).
+   */
+  Object[] liveChunkIds(Connection c, TenantId t, UUID kb) throws SQLException {
     Set<String> out = new java.util.HashSet<>();
+    long latest = 0;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT ch.document_id, ch.version, ch.seq FROM retrieval_chunks ch JOIN retrieval_documents d "
-                + "ON d.tenant_id = ch.tenant_id AND d.id = ch.document_id AND ch.version = d.live_version "
-                + "WHERE d.tenant_id = ? AND d.kb_id = ? AND d.deleted_at IS NULL")) {
+            "SELECT (SELECT coalesce(max(seq), 0) FROM retrieval_changes WHERE tenant_id = ?), "
+                + "ch.document_id, ch.version, ch.seq FROM (SELECT 1) one LEFT JOIN ("
+                + "  retrieval_chunks ch JOIN retrieval_documents d ON d.tenant_id = ch.tenant_id "
+                + "  AND d.id = ch.document_id AND ch.version = d.live_version "
+                + "  AND d.kb_id = ? AND d.deleted_at IS NULL) ON ch.tenant_id = ?")) {
       ps.setObject(1, t.value());
       ps.setObject(2, kb);
+      ps.setObject(3, t.value());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getObject(1, UUID.class) + ":" + rs.getInt(2) + ":" + rs.getInt(3));
+          latest = rs.getLong(1);
+          if (rs.getObject(2) != null) {
+            out.add(rs.getObject(2, UUID.class) + ":" + rs.getInt(3) + ":" + rs.getInt(4));
+          }
         }
       }
     }
-    return out;
+    return new Object[] {latest, out};
   }
 
   // ---- groups --------------------------------------------------------------------------
@@ -857,9 +867,12 @@ class RetrievalStore {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO retrieval_changes (tenant_id, document_id) SELECT ?, unnest(?::uuid[])")) {
+            "INSERT INTO retrieval_changes (tenant_id, seq, document_id) "
+                + "SELECT ?, m.base + d.n, d.id FROM unnest(?::uuid[]) WITH ORDINALITY AS d(id, n), "
+                + "(SELECT coalesce(max(seq), 0) AS base FROM retrieval_changes WHERE tenant_id = ?) m")) {
       ps.setObject(1, t.value());
       ps.setArray(2, c.createArrayOf("uuid", documents.toArray()));
+      ps.setObject(3, t.value());
       ps.executeUpdate();
     }
   }
