@@ -144,7 +144,7 @@ public class OidcSignIn extends HttpServlet {
     JsonObject claims = exchange(request.getParameter("code"), p);
     PortalUser user = userOf(claims);
     PortalAuthentication.establish(request, user);
-    LOG.info("WEB-0301 portal sign-in (SSO): " + user.logName());
+    LOG.info("WEB-0301 portal sign-in: " + user.logName() + " (SSO)");
     response.sendRedirect(
         request.getContextPath() + "/portal/index.xhtml?tenant=" + user.tenantId());
   }

@@ -26,7 +26,8 @@ public class PortalCsrfFilter extends HttpFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     if ("POST".equals(request.getMethod()) && isBlank(request.getParameter(VIEW_STATE))) {
-      LOG.warning("WEB-0306 portal POST without the view state's CSRF token refused");
+      LOG.warning(
+          "WEB-0306 portal request without a valid CSRF token refused: a POST without the view state's token");
       response.sendError(
           403,
           "This form did not carry the portal's security token (CSRF protection). Open the page"

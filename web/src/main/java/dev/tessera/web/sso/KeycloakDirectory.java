@@ -116,7 +116,7 @@ public class KeycloakDirectory {
       LOG.info("WEB-0332 Keycloak: tenant " + tenant.id() + " deprovisioned");
     } catch (IOException | RuntimeException e) {
       LOG.warning(
-          "WEB-0331 Keycloak deprovisioning of tenant "
+          "WEB-0333 Keycloak deprovisioning of tenant "
               + tenant.id()
               + " failed: "
               + e.getMessage());
