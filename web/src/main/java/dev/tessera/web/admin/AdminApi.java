@@ -44,6 +44,8 @@ public class AdminApi extends Application {
         dev.tessera.web.governance.AuditResource.class,
         dev.tessera.web.governance.PromptsResource.class,
         dev.tessera.web.governance.DecisionsResource.class,
+        dev.tessera.web.governance.GovernanceSettingsResource.class,
+        dev.tessera.web.governance.FeedbackSummaryResource.class,
         dev.tessera.web.governance.AdminActionAudit.class,
         ToolExecutionsResource.class,
         ProblemMapper.class,

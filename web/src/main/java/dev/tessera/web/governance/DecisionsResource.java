@@ -4,10 +4,7 @@ import dev.tessera.governance.api.DecisionLog;
 import dev.tessera.governance.api.DecisionQuery;
 import dev.tessera.governance.api.DecisionView;
 import dev.tessera.governance.api.Feedback;
-import dev.tessera.governance.api.FeedbackSummary;
-import dev.tessera.governance.api.GovernanceSettings;
 import dev.tessera.tenancy.api.Caller;
-import dev.tessera.tenancy.api.InvalidInputException;
 import dev.tessera.tenancy.api.NotFoundException;
 import dev.tessera.tenancy.api.Page;
 import dev.tessera.tenancy.api.PageRequest;
@@ -19,7 +16,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -29,11 +25,11 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 /**
- * A tenant's decision log (one entry per model request, searchable by time, model and outcome), its
- * governance settings (store prompts or only their hash, retention, eval threshold) and its
- * feedback per prompt version and model.
+ * A tenant's decision log: one entry per model request, searchable by time, model and outcome. (Its
+ * siblings under the tenant: {@link GovernanceSettingsResource}, {@link FeedbackSummaryResource};
+ * no resource is rooted at the tenant itself, which would hide every other tenant sub-path.)
  */
-@Path("v1/tenants/{tenantId}")
+@Path("v1/tenants/{tenantId}/decisions")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -47,7 +43,6 @@ public class DecisionsResource {
   public record DecisionPage(List<DecisionView> data, String nextCursor) {}
 
   @GET
-  @Path("decisions")
   public DecisionPage search(
       @PathParam("tenantId") String tenantId,
       @QueryParam("from") String from,
@@ -67,7 +62,7 @@ public class DecisionsResource {
   }
 
   @GET
-  @Path("decisions/{requestId}")
+  @Path("{requestId}")
   public DecisionView get(
       @PathParam("tenantId") String tenantId, @PathParam("requestId") String requestId) {
     TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.VIEWER);
@@ -77,7 +72,7 @@ public class DecisionsResource {
   }
 
   @POST
-  @Path("decisions/purge")
+  @Path("purge")
   public PurgeReport purge(@PathParam("tenantId") String tenantId) {
     caller.requirePlatformAdmin();
     return new PurgeReport(decisions.purgeExpired());
@@ -85,43 +80,6 @@ public class DecisionsResource {
 
   /** How many decisions the purge removed (every tenant's, by their own retention). */
   public record PurgeReport(long purged) {}
-
-  @GET
-  @Path("governance-settings")
-  public GovernanceSettings settings(@PathParam("tenantId") String tenantId) {
-    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.VIEWER);
-    return decisions.settings(tenant);
-  }
-
-  /** The settings as written; absent fields keep their value. */
-  public record SettingsBody(
-      Boolean storePrompts, Integer decisionRetentionDays, Integer minEvalPassRate) {}
-
-  @PUT
-  @Path("governance-settings")
-  public GovernanceSettings update(@PathParam("tenantId") String tenantId, SettingsBody body) {
-    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN);
-    if (body == null) {
-      throw InvalidInputException.field("body", "a JSON object is required");
-    }
-    GovernanceSettings now = decisions.settings(tenant);
-    return decisions.updateSettings(
-        tenant,
-        Actors.of(caller, http),
-        new GovernanceSettings(
-            body.storePrompts() == null ? now.storePrompts() : body.storePrompts(),
-            body.decisionRetentionDays() == null
-                ? now.decisionRetentionDays()
-                : body.decisionRetentionDays(),
-            body.minEvalPassRate() == null ? now.minEvalPassRate() : body.minEvalPassRate()));
-  }
-
-  @GET
-  @Path("feedback/summary")
-  public List<FeedbackSummary> feedback(@PathParam("tenantId") String tenantId) {
-    TenantId tenant = caller.requireTenantRole(tenantId, Role.TENANT_ADMIN, Role.VIEWER);
-    return feedback.summary(tenant);
-  }
 
   private static String blank(String s) {
     return s == null || s.isBlank() ? null : s.strip();
