@@ -72,6 +72,14 @@ final class TenantTables {
     return ordered;
   }
 
+  /**
+   * The pinned tenant's rows only. RLS alone is not enough here: these statements run as the
+   * tables' owner, and some tables give the owner a policy that sees every tenant (the audit scan,
+   * the decision purge), so a move or purge must never rely on RLS to narrow it.
+   */
+  private static final String PINNED_TENANT =
+      " WHERE t.tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid";
+
   /** Copies every row of the pinned tenant from one connection to the other, batch by batch. */
   static void copy(Connection from, Connection to, String table) throws SQLException {
     String quoted = "public." + DatabaseServer.identifier(table);
@@ -86,7 +94,8 @@ final class TenantTables {
     try (Statement read = from.createStatement();
         PreparedStatement write = to.prepareStatement(insert)) {
       read.setFetchSize(BATCH);
-      try (ResultSet rs = read.executeQuery("SELECT row_to_json(t)::text FROM " + quoted + " t")) {
+      try (ResultSet rs =
+          read.executeQuery("SELECT row_to_json(t)::text FROM " + quoted + " t" + PINNED_TENANT)) {
         StringBuilder batch = new StringBuilder("[");
         int n = 0;
         while (rs.next()) {
@@ -120,7 +129,8 @@ final class TenantTables {
             s.executeQuery(
                 "SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "
                     + quoted
-                    + " t")) {
+                    + " t"
+                    + PINNED_TENANT)) {
       rs.next();
       return new TableCheck(table, rs.getLong(1), rs.getString(2));
     }
@@ -142,7 +152,11 @@ final class TenantTables {
                   + " set_config('tessera.relocating', 'on', true)")
           .close();
       for (int i = ordered.size() - 1; i >= 0; i--) {
-        s.executeUpdate("DELETE FROM public." + DatabaseServer.identifier(ordered.get(i)));
+        s.executeUpdate(
+            "DELETE FROM public."
+                + DatabaseServer.identifier(ordered.get(i))
+                + " t"
+                + PINNED_TENANT);
       }
       s.executeQuery("SELECT set_config('tessera.relocating', 'off', true)").close();
     }
