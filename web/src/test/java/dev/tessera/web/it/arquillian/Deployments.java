@@ -1,6 +1,10 @@
 package dev.tessera.web.it.arquillian;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -23,11 +27,21 @@ final class Deployments {
         WebArchive.class, new File(System.getProperty("tessera.it.war")));
   }
 
-  /** The embedded server's superuser: can do anything, including editing the audit log. */
+  /**
+   * The embedded server's superuser: can do anything, including editing the audit log. Its password
+   * is the one the platform generated into its data directory (no connection gets in without it).
+   */
   static Connection superuser() throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", "postgres");
-    p.setProperty("password", "");
+    try {
+      p.setProperty(
+          "password",
+          Files.readString(Path.of(System.getenv("TESSERA_DATA_DIR"), "db-superuser-password"))
+              .strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return DriverManager.getConnection(
         "jdbc:postgresql://127.0.0.1:" + System.getProperty("arquillian.pg.port") + "/tessera", p);
   }
