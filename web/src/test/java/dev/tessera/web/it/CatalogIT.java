@@ -199,6 +199,40 @@ class CatalogIT {
         postRequestedFor(urlEqualTo("/byok/v1/chat/completions"))
             .withHeader("Authorization", equalTo("Bearer sk-platform")));
 
+    // someone who can write the tables but not read the master key copies this tenant's sealed
+    // key onto the other tenant's row: it is bound to its tenant and provider, so it never opens
+    // there, and the other tenant's calls say what to do instead of using either key
+    assertThat(putKey(otherAdmin, other, providerId, "sk-other-" + System.nanoTime()).status())
+        .isEqualTo(200);
+    try (Connection c = platform.superuser(Platform.DATABASE);
+        java.sql.PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE public.provider_keys o SET credential_ciphertext = s.credential_ciphertext,"
+                    + " credential_key_id = s.credential_key_id FROM public.provider_keys s"
+                    + " WHERE s.tenant_id = ?::uuid AND s.provider_id = ?::uuid"
+                    + " AND o.tenant_id = ?::uuid AND o.provider_id = ?::uuid")) {
+      ps.setString(1, own);
+      ps.setString(2, providerId);
+      ps.setString(3, other);
+      ps.setString(4, providerId);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+    Reply moved = null;
+    for (long until = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < until; ) {
+      moved = otherDev.post("/v1/chat/completions", ask);
+      if (moved.status() != 200) {
+        break; // the other tenant's own key, until its 1 s cache expires
+      }
+    }
+    assertThat(moved.status()).as(moved.toString()).isEqualTo(503);
+    assertThat(moved.body()).contains("provider-keys/" + providerId).doesNotContain(secret);
+    upstream.verify(
+        1,
+        postRequestedFor(urlEqualTo("/byok/v1/chat/completions"))
+            .withHeader("Authorization", equalTo("Bearer " + secret)));
+
     // removed: the tenant is back on the platform's credential (within the 1 s key cache)
     assertThat(ownAdmin.delete("/api/v1/tenants/" + own + "/provider-keys/" + providerId).status())
         .isEqualTo(204);

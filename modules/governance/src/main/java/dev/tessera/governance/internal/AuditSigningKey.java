@@ -22,6 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
 @ApplicationScoped
 public class AuditSigningKey {
   static final String KEY_ID = "audit-1";
+  static final String BINDING = "platform/audit-signing-key:" + KEY_ID;
 
   @Inject PlatformData platform;
   @Inject SecretVault vault;
@@ -56,7 +57,7 @@ public class AuditSigningKey {
   private byte[] loadOrCreate() {
     byte[] fresh = new byte[32];
     new SecureRandom().nextBytes(fresh);
-    SecretVault.Sealed sealed = vault.seal(Base64.getEncoder().encodeToString(fresh));
+    SecretVault.Sealed sealed = vault.seal(Base64.getEncoder().encodeToString(fresh), BINDING);
     return platform.inPlatform(
         c -> {
           try (PreparedStatement ins =
@@ -68,16 +69,30 @@ public class AuditSigningKey {
             ins.setBytes(3, sealed.ciphertext());
             ins.executeUpdate();
           }
+          SecretVault.Sealed stored;
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT vault_key, sealed FROM platform.audit_signing_keys WHERE id = ?")) {
+                  "SELECT vault_key, sealed FROM platform.audit_signing_keys WHERE id = ? FOR UPDATE")) {
             ps.setString(1, KEY_ID);
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
-              String plain = vault.open(new SecretVault.Sealed(rs.getString(1), rs.getBytes(2)));
-              return Base64.getDecoder().decode(plain);
+              stored = new SecretVault.Sealed(rs.getString(1), rs.getBytes(2));
             }
           }
+          // sealed before bindings, or under a retired master key: seal it again, bound
+          SecretVault.Sealed resealed = vault.reseal(stored, BINDING);
+          if (resealed != null) {
+            try (PreparedStatement up =
+                c.prepareStatement(
+                    "UPDATE platform.audit_signing_keys SET vault_key = ?, sealed = ? WHERE id = ?")) {
+              up.setString(1, resealed.keyId());
+              up.setBytes(2, resealed.ciphertext());
+              up.setString(3, KEY_ID);
+              up.executeUpdate();
+            }
+            stored = resealed;
+          }
+          return Base64.getDecoder().decode(vault.open(stored, BINDING));
         });
   }
 }

@@ -33,6 +33,9 @@ public class CredentialVault implements SecretVault {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int IV_BYTES = 12;
 
+  /** First byte of a ciphertext bound to its owner (format 2); older ones start with the IV. */
+  private static final byte BOUND = 2;
+
   @Inject
   @ConfigProperty(name = "tessera.master-keys")
   Optional<String> configuredKeys;
@@ -88,7 +91,8 @@ public class CredentialVault implements SecretVault {
   }
 
   @Override
-  public Sealed seal(String plaintext) {
+  public Sealed seal(String plaintext, String binding) {
+    requireBinding(binding);
     try {
       byte[] iv = new byte[IV_BYTES];
       RANDOM.nextBytes(iv);
@@ -97,33 +101,92 @@ public class CredentialVault implements SecretVault {
           Cipher.ENCRYPT_MODE,
           new SecretKeySpec(ring.get(currentId), "AES"),
           new GCMParameterSpec(128, iv));
-      c.updateAAD(currentId.getBytes(StandardCharsets.UTF_8));
+      c.updateAAD(boundData(currentId, binding));
       byte[] ct = c.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
       return new Sealed(
-          currentId, ByteBuffer.allocate(iv.length + ct.length).put(iv).put(ct).array());
+          currentId,
+          ByteBuffer.allocate(1 + iv.length + ct.length).put(BOUND).put(iv).put(ct).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("TENANCY-0404 encryption failed", e);
     }
   }
 
   @Override
-  public String open(Sealed sealed) {
-    byte[] key = ring.get(sealed.keyId());
-    if (key == null) {
+  public String open(Sealed sealed, String binding) {
+    requireBinding(binding);
+    byte[] ct = sealed.ciphertext();
+    if (ct.length < 1 + IV_BYTES || ct[0] != BOUND) {
       throw new IllegalStateException(
-          "TENANCY-0405 credential sealed with unknown master key '" + sealed.keyId() + "'");
+          "TENANCY-0407 credential sealed before secrets were bound to their owner;"
+              + " restart the platform once to re-seal it");
     }
     try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(
-          Cipher.DECRYPT_MODE,
-          new SecretKeySpec(key, "AES"),
-          new GCMParameterSpec(128, sealed.ciphertext(), 0, IV_BYTES));
-      c.updateAAD(sealed.keyId().getBytes(StandardCharsets.UTF_8));
-      byte[] pt = c.doFinal(sealed.ciphertext(), IV_BYTES, sealed.ciphertext().length - IV_BYTES);
-      return new String(pt, StandardCharsets.UTF_8);
+      return decrypt(sealed.keyId(), ct, 1, boundData(sealed.keyId(), binding));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("TENANCY-0406 credential does not decrypt (tampered?)", e);
+      throw new IllegalStateException(
+          "TENANCY-0406 credential does not decrypt for " + binding + " (tampered or moved?)", e);
+    }
+  }
+
+  @Override
+  public Sealed reseal(Sealed sealed, String binding) {
+    requireBinding(binding);
+    byte[] ct = sealed.ciphertext();
+    String plain = null;
+    if (ct.length > 1 + IV_BYTES && ct[0] == BOUND) {
+      try {
+        plain = decrypt(sealed.keyId(), ct, 1, boundData(sealed.keyId(), binding));
+        if (sealed.keyId().equals(currentId)) {
+          return null; // bound and under the current key already
+        }
+      } catch (GeneralSecurityException notBound) {
+        plain = null; // a legacy value whose random IV happens to start with the marker byte
+      }
+    }
+    if (plain == null) {
+      try {
+        plain = decrypt(sealed.keyId(), ct, 0, sealed.keyId().getBytes(StandardCharsets.UTF_8));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(
+            "TENANCY-0406 credential does not decrypt for " + binding + " (tampered or moved?)", e);
+      }
+    }
+    return seal(plain, binding);
+  }
+
+  private String decrypt(String keyId, byte[] ct, int offset, byte[] aad)
+      throws GeneralSecurityException {
+    byte[] key = ring.get(keyId);
+    if (key == null) {
+      throw new IllegalStateException(
+          "TENANCY-0405 credential sealed with unknown master key '" + keyId + "'");
+    }
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(
+        Cipher.DECRYPT_MODE,
+        new SecretKeySpec(key, "AES"),
+        new GCMParameterSpec(128, ct, offset, IV_BYTES));
+    c.updateAAD(aad);
+    byte[] pt = c.doFinal(ct, offset + IV_BYTES, ct.length - offset - IV_BYTES);
+    return new String(pt, StandardCharsets.UTF_8);
+  }
+
+  /** The associated data: format, key id and binding, length-prefixed so no two collide. */
+  private static byte[] boundData(String keyId, String binding) {
+    byte[] k = keyId.getBytes(StandardCharsets.UTF_8);
+    byte[] b = binding.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + 4 + k.length + 4 + b.length)
+        .put(BOUND)
+        .putInt(k.length)
+        .put(k)
+        .putInt(b.length)
+        .put(b)
+        .array();
+  }
+
+  private static void requireBinding(String binding) {
+    if (binding == null || binding.isBlank()) {
+      throw new IllegalArgumentException("a sealed secret must be bound to its owner");
     }
   }
 }

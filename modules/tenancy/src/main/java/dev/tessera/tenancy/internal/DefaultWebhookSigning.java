@@ -29,8 +29,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@link WebhookSigning} on {@code public.webhook_secrets}, the secrets sealed by the {@link
- * SecretVault}. A secret sealed under a master key that is no longer the ring's first is re-sealed
- * under the current one when next read, so retiring an old master key needs no migration step.
+ * SecretVault} and bound to their tenant and row. {@link #resealAll} (run at start-up) seals again
+ * under the current master key, and binds secrets sealed before bindings existed, so retiring an
+ * old master key needs no migration step.
  */
 @ApplicationScoped
 public class DefaultWebhookSigning implements WebhookSigning {
@@ -68,7 +69,7 @@ public class DefaultWebhookSigning implements WebhookSigning {
                 ps.executeUpdate();
               }
               insert(c, tenant);
-              return live(c);
+              return live(c, tenant);
             }));
   }
 
@@ -105,16 +106,16 @@ public class DefaultWebhookSigning implements WebhookSigning {
   }
 
   private List<Row> liveOrNew(Connection c, TenantId tenant) throws SQLException {
-    List<Row> live = live(c);
+    List<Row> live = live(c, tenant);
     if (live.stream().noneMatch(r -> r.expiresAt() == null)) {
       insert(c, tenant); // a racing request may have made one first: then that one it is
-      live = live(c);
+      live = live(c, tenant);
     }
     return live;
   }
 
   /** The current secret first, then a previous one still in its overlap. */
-  private List<Row> live(Connection c) throws SQLException {
+  private List<Row> live(Connection c, TenantId tenant) throws SQLException {
     List<Row> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -124,27 +125,14 @@ public class DefaultWebhookSigning implements WebhookSigning {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String keyId = rs.getString(3);
+          UUID id = (UUID) rs.getObject(1);
           out.add(
               new Row(
-                  (UUID) rs.getObject(1),
+                  id,
                   keyId,
-                  vault.open(new SecretVault.Sealed(keyId, rs.getBytes(2))),
+                  vault.open(new SecretVault.Sealed(keyId, rs.getBytes(2)), binding(tenant, id)),
                   rs.getTimestamp(4).toInstant(),
                   instant(rs.getTimestamp(5))));
-        }
-      }
-    }
-    for (Row r : out) {
-      if (!r.keyId().equals(vault.currentKeyId())) {
-        SecretVault.Sealed fresh = vault.seal(r.secret());
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE public.webhook_secrets SET secret_ciphertext = ?, secret_key_id = ?"
-                    + " WHERE id = ?")) {
-          ps.setBytes(1, fresh.ciphertext());
-          ps.setString(2, fresh.keyId());
-          ps.setObject(3, r.id());
-          ps.executeUpdate();
         }
       }
     }
@@ -155,17 +143,67 @@ public class DefaultWebhookSigning implements WebhookSigning {
   private void insert(Connection c, TenantId tenant) throws SQLException {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
-    SecretVault.Sealed sealed = vault.seal(PREFIX + Base64.getEncoder().encodeToString(raw));
+    UUID id = UUID.randomUUID();
+    SecretVault.Sealed sealed =
+        vault.seal(PREFIX + Base64.getEncoder().encodeToString(raw), binding(tenant, id));
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO public.webhook_secrets (tenant_id, id, secret_ciphertext, secret_key_id)"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id) WHERE expires_at IS NULL DO NOTHING")) {
       ps.setObject(1, tenant.value());
-      ps.setObject(2, UUID.randomUUID());
+      ps.setObject(2, id);
       ps.setBytes(3, sealed.ciphertext());
       ps.setString(4, sealed.keyId());
       ps.executeUpdate();
     }
+  }
+
+  static String binding(TenantId tenant, UUID secretId) {
+    return SecretVault.tenantBinding(tenant, "webhook-secret", secretId);
+  }
+
+  /**
+   * Seals every stored secret of the tenant again where it is not yet bound or not under the
+   * current master key; the number re-sealed.
+   */
+  int reseal(TenantId tenant) {
+    return data.inTenant(
+        tenant,
+        c -> {
+          List<Object[]> rows = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, secret_ciphertext, secret_key_id FROM public.webhook_secrets"
+                      + " WHERE tenant_id = ? FOR UPDATE")) {
+            ps.setObject(1, tenant.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                rows.add(new Object[] {rs.getObject(1), rs.getBytes(2), rs.getString(3)});
+              }
+            }
+          }
+          int changed = 0;
+          for (Object[] r : rows) {
+            SecretVault.Sealed fresh =
+                vault.reseal(
+                    new SecretVault.Sealed((String) r[2], (byte[]) r[1]),
+                    binding(tenant, (UUID) r[0]));
+            if (fresh == null) {
+              continue;
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE public.webhook_secrets SET secret_ciphertext = ?, secret_key_id = ?"
+                        + " WHERE tenant_id = ? AND id = ?")) {
+              ps.setBytes(1, fresh.ciphertext());
+              ps.setString(2, fresh.keyId());
+              ps.setObject(3, tenant.value());
+              ps.setObject(4, r[0]);
+              changed += ps.executeUpdate();
+            }
+          }
+          return changed;
+        });
   }
 
   private static WebhookSecret view(List<Row> live) {

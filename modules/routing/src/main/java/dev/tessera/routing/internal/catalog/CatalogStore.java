@@ -76,7 +76,9 @@ public class CatalogStore implements CatalogAdmin {
               String key =
                   ct == null
                       ? null
-                      : vault.open(new SecretVault.Sealed(rs.getString("credential_key_id"), ct));
+                      : vault.open(
+                          new SecretVault.Sealed(rs.getString("credential_key_id"), ct),
+                          SecretVault.providerBinding((UUID) rs.getObject("provider_id")));
               out.add(
                   new Deployable(
                       model(rs),
@@ -116,7 +118,9 @@ public class CatalogStore implements CatalogAdmin {
     }
     UUID id = UUID.randomUUID();
     SecretVault.Sealed sealed =
-        p.apiKey() == null || p.apiKey().isBlank() ? null : vault.seal(p.apiKey());
+        p.apiKey() == null || p.apiKey().isBlank()
+            ? null
+            : vault.seal(p.apiKey(), SecretVault.providerBinding(id));
     try {
       data.inPlatform(
           c -> {
@@ -182,7 +186,10 @@ public class CatalogStore implements CatalogAdmin {
 
   @Override
   public ProviderView setCredential(UUID providerId, String apiKey) {
-    SecretVault.Sealed sealed = apiKey == null || apiKey.isBlank() ? null : vault.seal(apiKey);
+    SecretVault.Sealed sealed =
+        apiKey == null || apiKey.isBlank()
+            ? null
+            : vault.seal(apiKey, SecretVault.providerBinding(providerId));
     int n =
         data.inPlatform(
             c -> {
@@ -335,8 +342,13 @@ public class CatalogStore implements CatalogAdmin {
                 }
               }
               for (Object[] r : rows) {
-                String plain = vault.open(new SecretVault.Sealed((String) r[2], (byte[]) r[1]));
-                SecretVault.Sealed fresh = vault.seal(plain);
+                SecretVault.Sealed fresh =
+                    vault.reseal(
+                        new SecretVault.Sealed((String) r[2], (byte[]) r[1]),
+                        SecretVault.providerBinding((UUID) r[0]));
+                if (fresh == null) {
+                  continue; // bound and under the current key already
+                }
                 try (PreparedStatement up =
                     c.prepareStatement(
                         "UPDATE platform.providers SET credential_ciphertext = ?, credential_key_id = ?, "

@@ -11,6 +11,7 @@ import dev.tessera.tenancy.api.TenantData;
 import dev.tessera.tenancy.api.TenantId;
 import dev.tessera.tenancy.api.TenantView;
 import dev.tessera.tenancy.api.Tenants;
+import dev.tessera.tenancy.api.UnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Tenants' own provider credentials, in the tenant's rows (RLS), sealed with the platform's key
@@ -30,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class TenantProviderKeys implements ProviderKeys {
+  private static final Logger LOG = Logger.getLogger(TenantProviderKeys.class.getName());
   private static final long TTL_NANOS = 1_000_000_000L;
   private static final int MAX_KEY_LENGTH = 4096;
 
@@ -69,9 +73,8 @@ public class TenantProviderKeys implements ProviderKeys {
             ps.setObject(1, tenant.value());
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.put(
-                    (UUID) rs.getObject(1),
-                    vault.open(new SecretVault.Sealed(rs.getString(3), rs.getBytes(2))));
+                UUID provider = (UUID) rs.getObject(1);
+                out.put(provider, open(tenant, provider, rs.getString(3), rs.getBytes(2)));
               }
             }
           }
@@ -128,7 +131,7 @@ public class TenantProviderKeys implements ProviderKeys {
     if ("local".equals(provider.kind())) {
       throw InvalidInputException.field("providerId", "the built-in provider takes no key");
     }
-    SecretVault.Sealed sealed = vault.seal(apiKey);
+    SecretVault.Sealed sealed = vault.seal(apiKey, binding(tenant, providerId));
     String hint = "…" + apiKey.substring(Math.max(0, apiKey.length() - 4));
     Timestamp at =
         data.inTenant(
@@ -184,7 +187,11 @@ public class TenantProviderKeys implements ProviderKeys {
     do {
       Page<TenantView> page = tenants.list(PageRequest.of(cursor, PageRequest.MAX_SIZE));
       for (TenantView t : page.items()) {
-        total += reencrypt(t.id());
+        try {
+          total += reencrypt(t.id());
+        } catch (NotFoundException purgedMeanwhile) {
+          // nothing left to re-seal
+        }
       }
       cursor = page.nextCursor();
     } while (cursor != null);
@@ -192,27 +199,65 @@ public class TenantProviderKeys implements ProviderKeys {
     return total;
   }
 
+  /**
+   * A key that does not open for this tenant and provider (copied from another row, altered, or not
+   * yet re-sealed after an upgrade) is never used, nor silently replaced by the platform's key: the
+   * tenant's calls get a 503 that says what to do.
+   */
+  private String open(TenantId tenant, UUID provider, String keyId, byte[] ciphertext) {
+    try {
+      return vault.open(new SecretVault.Sealed(keyId, ciphertext), binding(tenant, provider));
+    } catch (IllegalStateException e) {
+      LOG.log(
+          Level.WARNING,
+          "ROUTING-0123 tenant "
+              + tenant.value()
+              + ": provider key for "
+              + provider
+              + " does not open",
+          e);
+      throw new UnavailableException(
+          "The provider key stored for provider "
+              + provider
+              + " cannot be used (it does not decrypt for this tenant). If the platform was just"
+              + " upgraded, retry in a few seconds; otherwise set the key again with PUT"
+              + " /api/v1/tenants/{tenantId}/provider-keys/"
+              + provider
+              + ".",
+          5);
+    }
+  }
+
+  static String binding(TenantId tenant, UUID providerId) {
+    return SecretVault.tenantBinding(tenant, "provider", providerId);
+  }
+
   private int reencrypt(TenantId tenant) {
-    String current = vault.currentKeyId();
     return data.inTenant(
         tenant,
         c -> {
-          List<Object[]> stale = new ArrayList<>();
+          List<Object[]> rows = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT provider_id, credential_ciphertext, credential_key_id FROM public.provider_keys "
-                      + "WHERE tenant_id = ? AND credential_key_id <> ? FOR UPDATE")) {
+                      + "WHERE tenant_id = ? FOR UPDATE")) {
             ps.setObject(1, tenant.value());
-            ps.setString(2, current);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                stale.add(new Object[] {rs.getObject(1), rs.getBytes(2), rs.getString(3)});
+                rows.add(new Object[] {rs.getObject(1), rs.getBytes(2), rs.getString(3)});
               }
             }
           }
-          for (Object[] r : stale) {
+          int changed = 0;
+          for (Object[] r : rows) {
             SecretVault.Sealed fresh =
-                vault.seal(vault.open(new SecretVault.Sealed((String) r[2], (byte[]) r[1])));
+                vault.reseal(
+                    new SecretVault.Sealed((String) r[2], (byte[]) r[1]),
+                    binding(tenant, (UUID) r[0]));
+            if (fresh == null) {
+              continue; // bound and under the current key already
+            }
+            changed++;
             try (PreparedStatement up =
                 c.prepareStatement(
                     "UPDATE public.provider_keys SET credential_ciphertext = ?, credential_key_id = ? "
@@ -224,7 +269,7 @@ public class TenantProviderKeys implements ProviderKeys {
               up.executeUpdate();
             }
           }
-          return stale.size();
+          return changed;
         });
   }
 }
