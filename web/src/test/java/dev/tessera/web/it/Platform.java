@@ -30,6 +30,8 @@ final class Platform {
 
   private Platform() throws Exception {
     Files.createDirectories(Settings.WORK);
+    // a run killed before its shutdown hook leaves the data directory behind; initdb refuses it
+    SsoIT.deleteTree(Settings.WORK.resolve("pg"));
     pg =
         EmbeddedPostgres.builder()
             .setDataDirectory(Settings.WORK.resolve("pg"))

@@ -1,5 +1,6 @@
 package dev.tessera.tenancy.internal;
 
+import dev.tessera.tenancy.api.SealedRows;
 import dev.tessera.tenancy.api.SecretVault;
 import dev.tessera.tenancy.api.TenantData;
 import dev.tessera.tenancy.api.TenantId;
@@ -169,41 +170,16 @@ public class DefaultWebhookSigning implements WebhookSigning {
   int reseal(TenantId tenant) {
     return data.inTenant(
         tenant,
-        c -> {
-          List<Object[]> rows = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT id, secret_ciphertext, secret_key_id FROM public.webhook_secrets"
-                      + " WHERE tenant_id = ? FOR UPDATE")) {
-            ps.setObject(1, tenant.value());
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                rows.add(new Object[] {rs.getObject(1), rs.getBytes(2), rs.getString(3)});
-              }
-            }
-          }
-          int changed = 0;
-          for (Object[] r : rows) {
-            SecretVault.Sealed fresh =
-                vault.reseal(
-                    new SecretVault.Sealed((String) r[2], (byte[]) r[1]),
-                    binding(tenant, (UUID) r[0]));
-            if (fresh == null) {
-              continue;
-            }
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "UPDATE public.webhook_secrets SET secret_ciphertext = ?, secret_key_id = ?"
-                        + " WHERE tenant_id = ? AND id = ?")) {
-              ps.setBytes(1, fresh.ciphertext());
-              ps.setString(2, fresh.keyId());
-              ps.setObject(3, tenant.value());
-              ps.setObject(4, r[0]);
-              changed += ps.executeUpdate();
-            }
-          }
-          return changed;
-        });
+        c ->
+            SealedRows.reseal(
+                c,
+                vault,
+                "SELECT id, secret_ciphertext, secret_key_id FROM public.webhook_secrets"
+                    + " WHERE tenant_id = ? FOR UPDATE",
+                tenant.value(),
+                "UPDATE public.webhook_secrets SET secret_ciphertext = ?, secret_key_id = ?"
+                    + " WHERE tenant_id = current_setting('app.tenant_id')::uuid AND id = ?",
+                id -> binding(tenant, (UUID) id)));
   }
 
   private static WebhookSecret view(List<Row> live) {

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.hibernate.Session;
 
 /**
@@ -21,6 +22,7 @@ class TenantPlacements {
   @Inject DataPlatform platform;
 
   private final Map<TenantId, Cached> cache = new ConcurrentHashMap<>();
+  private final AtomicLong invalidations = new AtomicLong();
 
   private record Cached(Placement placement, long readAt) {}
 
@@ -30,6 +32,7 @@ class TenantPlacements {
     if (c != null && now - c.readAt() < TTL_NANOS) {
       return Optional.of(c.placement());
     }
+    long generation = invalidations.get();
     Optional<Placement> fresh = read(tenant);
     fresh.ifPresentOrElse(
         p -> {
@@ -37,6 +40,11 @@ class TenantPlacements {
             cache.clear();
           }
           cache.put(tenant, new Cached(p, now));
+          // a read that raced an invalidation (a tier move switching the catalog) may be the old
+          // placement: it must not outlive the invalidation in the cache
+          if (invalidations.get() != generation) {
+            cache.remove(tenant);
+          }
         },
         () -> cache.remove(tenant));
     return fresh;
@@ -47,6 +55,7 @@ class TenantPlacements {
   }
 
   void invalidate(TenantId tenant) {
+    invalidations.incrementAndGet();
     cache.remove(tenant);
   }
 

@@ -121,13 +121,29 @@ public class TenantTransactions implements TenantData {
         if (attempt >= 2) {
           throw new UnavailableException("The tenant is being moved; retry shortly.", 1);
         }
+      } catch (TesseraException e) {
+        throw e; // the caller's own error (a conflict, a missing object): no retry
       } catch (RuntimeException e) {
-        if (attempt >= 2 || !databaseWentAway(e)) {
+        // a tier move dropped or closed the database this instance still routed to: re-read the
+        // placement and retry there; the failed transaction committed nothing
+        if (!databaseWentAway(e) && !movedAwayFrom(tenant, p)) {
           throw e;
         }
-        // a tier move dropped the database this instance still routed to: re-read and retry
         placements.invalidate(tenant);
+        if (attempt >= 2) {
+          throw new UnavailableException("The tenant is being moved; retry shortly.", 1);
+        }
       }
+    }
+  }
+
+  /** Whether the tenant's catalog entry names another database than {@code used} now. */
+  private boolean movedAwayFrom(TenantId tenant, Placement used) {
+    placements.invalidate(tenant);
+    try {
+      return !placements.databaseOf(placements.get(tenant)).equals(placements.databaseOf(used));
+    } catch (RuntimeException unreadable) {
+      return false;
     }
   }
 

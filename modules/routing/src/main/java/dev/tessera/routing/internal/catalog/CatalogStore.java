@@ -7,6 +7,7 @@ import dev.tessera.tenancy.api.NotFoundException;
 import dev.tessera.tenancy.api.Page;
 import dev.tessera.tenancy.api.PageRequest;
 import dev.tessera.tenancy.api.PlatformData;
+import dev.tessera.tenancy.api.SealedRows;
 import dev.tessera.tenancy.api.SecretVault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -329,38 +330,16 @@ public class CatalogStore implements CatalogAdmin {
   public int reencryptCredentials() {
     int n =
         data.inPlatform(
-            c -> {
-              int count = 0;
-              List<Object[]> rows = new ArrayList<>();
-              try (PreparedStatement ps =
-                      c.prepareStatement(
-                          "SELECT id, credential_ciphertext, credential_key_id FROM platform.providers "
-                              + "WHERE credential_ciphertext IS NOT NULL FOR UPDATE");
-                  ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  rows.add(new Object[] {rs.getObject(1), rs.getBytes(2), rs.getString(3)});
-                }
-              }
-              for (Object[] r : rows) {
-                SecretVault.Sealed fresh =
-                    vault.reseal(
-                        new SecretVault.Sealed((String) r[2], (byte[]) r[1]),
-                        SecretVault.providerBinding((UUID) r[0]));
-                if (fresh == null) {
-                  continue; // bound and under the current key already
-                }
-                try (PreparedStatement up =
-                    c.prepareStatement(
-                        "UPDATE platform.providers SET credential_ciphertext = ?, credential_key_id = ?, "
-                            + "updated_at = now() WHERE id = ?")) {
-                  up.setBytes(1, fresh.ciphertext());
-                  up.setString(2, fresh.keyId());
-                  up.setObject(3, r[0]);
-                  count += up.executeUpdate();
-                }
-              }
-              return count;
-            });
+            c ->
+                SealedRows.reseal(
+                    c,
+                    vault,
+                    "SELECT id, credential_ciphertext, credential_key_id FROM platform.providers"
+                        + " WHERE credential_ciphertext IS NOT NULL FOR UPDATE",
+                    null,
+                    "UPDATE platform.providers SET credential_ciphertext = ?, credential_key_id = ?,"
+                        + " updated_at = now() WHERE id = ?",
+                    id -> SecretVault.providerBinding((UUID) id)));
     version++;
     return n;
   }

@@ -6,6 +6,7 @@ import dev.tessera.tenancy.api.InvalidInputException;
 import dev.tessera.tenancy.api.NotFoundException;
 import dev.tessera.tenancy.api.Page;
 import dev.tessera.tenancy.api.PageRequest;
+import dev.tessera.tenancy.api.SealedRows;
 import dev.tessera.tenancy.api.SecretVault;
 import dev.tessera.tenancy.api.TenantData;
 import dev.tessera.tenancy.api.TenantId;
@@ -235,41 +236,16 @@ public class TenantProviderKeys implements ProviderKeys {
   private int reencrypt(TenantId tenant) {
     return data.inTenant(
         tenant,
-        c -> {
-          List<Object[]> rows = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT provider_id, credential_ciphertext, credential_key_id FROM public.provider_keys "
-                      + "WHERE tenant_id = ? FOR UPDATE")) {
-            ps.setObject(1, tenant.value());
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                rows.add(new Object[] {rs.getObject(1), rs.getBytes(2), rs.getString(3)});
-              }
-            }
-          }
-          int changed = 0;
-          for (Object[] r : rows) {
-            SecretVault.Sealed fresh =
-                vault.reseal(
-                    new SecretVault.Sealed((String) r[2], (byte[]) r[1]),
-                    binding(tenant, (UUID) r[0]));
-            if (fresh == null) {
-              continue; // bound and under the current key already
-            }
-            changed++;
-            try (PreparedStatement up =
-                c.prepareStatement(
-                    "UPDATE public.provider_keys SET credential_ciphertext = ?, credential_key_id = ? "
-                        + "WHERE tenant_id = ? AND provider_id = ?")) {
-              up.setBytes(1, fresh.ciphertext());
-              up.setString(2, fresh.keyId());
-              up.setObject(3, tenant.value());
-              up.setObject(4, r[0]);
-              up.executeUpdate();
-            }
-          }
-          return changed;
-        });
+        c ->
+            SealedRows.reseal(
+                c,
+                vault,
+                "SELECT provider_id, credential_ciphertext, credential_key_id"
+                    + " FROM public.provider_keys WHERE tenant_id = ? FOR UPDATE",
+                tenant.value(),
+                "UPDATE public.provider_keys SET credential_ciphertext = ?, credential_key_id = ?"
+                    + " WHERE tenant_id = current_setting('app.tenant_id')::uuid"
+                    + " AND provider_id = ?",
+                id -> binding(tenant, (UUID) id)));
   }
 }
