@@ -3,11 +3,15 @@
 # measured with wrk in one run, plus streaming time to first token. Appends to bench/RESULTS.md.
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit.
 #
-#   bench/gateway.sh                 # full run (~8 minutes after the load gate)
-#   DURATION=5 WARMUP=10 bench/gateway.sh   # quick smoke run
+#   bench/gateway.sh                 # full run (~12 minutes after the load gate)
+#   DURATION=5 WARM_MIN=10 WARM_MAX=10 bench/gateway.sh   # quick smoke run
 #
-# Knobs (environment): DURATION (s per wrk run, 15), WARMUP (s of Tessera warm-up at 8 connections,
-# 30), PK_WARMUP (s of Portkey warm-up, 10), THREADS_32 (wrk threads at 32 connections, 2),
+# Both gateways are warmed up until their throughput stops rising (lib.sh: warm_plateau): a JVM on
+# two cores needs minutes of traffic to compile its hot path, Node seconds.
+#
+# Knobs (environment): DURATION (s per wrk run, 15), WARM_MIN / WARM_MAX / WARM_TOLERANCE (warm-up
+# in 10 s windows at 32 connections: at least 150 s (Portkey 60 s), at most 240 s, until a window
+# is within 5 % of the one before), THREADS_32 (wrk threads at 32 connections, 2),
 # TTFT_N / TTFT_WARMUP (sequential streaming requests measured / discarded, 500 / 200),
 # LOAD_MAX (1-minute load average the run waits for, 1.0), LOAD_WAIT (s to wait at most, 600),
 # RESULTS (file to append to, bench/RESULTS.md),
@@ -20,8 +24,6 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$BENCH")"
 DURATION="${DURATION:-15}"
-WARMUP="${WARMUP:-30}"
-PK_WARMUP="${PK_WARMUP:-10}"
 THREADS_32="${THREADS_32:-2}"
 TTFT_N="${TTFT_N:-500}"
 TTFT_WARMUP="${TTFT_WARMUP:-200}"
@@ -134,7 +136,8 @@ PK_HEADERS="Authorization: Bearer x|x-portkey-provider: openai|x-portkey-custom-
 PK="http://127.0.0.1:$PK_PORT/v1/chat/completions"
 check_200 portkey "$PK" "$BODY_UP" -H 'Authorization: Bearer x' -H 'x-portkey-provider: openai' \
   -H "x-portkey-custom-host: $UP/v1"
-run_wrk portkey-warmup "$PK" "$PK_HEADERS" "$BODY_UP" 8 1 "$PK_WARMUP" >/dev/null
+warm_plateau "$PK" "$PK_HEADERS" "$BODY_UP" 60
+PK_WARM="$WARM_CURVE"
 measure portkey "$PK" "$PK_HEADERS" "$BODY_UP"
 ttft portkey "$PK" "{\"authorization\":\"Bearer x\",\"x-portkey-provider\":\"openai\",\"x-portkey-custom-host\":\"$UP/stream/v1\"}" \
   "$BODY_UP_STREAM"
@@ -168,8 +171,8 @@ TV="$TS/v1/chat/completions"
 check_200 tessera "$TV" "$BODY_TS" -H "Authorization: Bearer $KEY"
 check_200 tessera-stream "$TV" "$BODY_TS_STREAM" -H "Authorization: Bearer $KEY"
 grep -q 'data: \[DONE\]' "$RUN/check-tessera-stream.out" || die "Tessera stream has no [DONE]"
-say "Tessera warm-up ${WARMUP}s at 8 connections"
-run_wrk tessera-warmup "$TV" "Authorization: Bearer $KEY" "$BODY_TS" 8 2 "$WARMUP" >/dev/null
+warm_plateau "$TV" "Authorization: Bearer $KEY" "$BODY_TS"
+TS_WARM="$WARM_CURVE"
 node "$BENCH/ttft.mjs" "$TV" "{\"authorization\":\"Bearer $KEY\"}" "$BODY_TS_STREAM" 1000 0 >/dev/null
 measure tessera "$TV" "Authorization: Bearer $KEY" "$BODY_TS"
 ttft tessera "$TV" "{\"authorization\":\"Bearer $KEY\"}" "$BODY_TS_STREAM"
@@ -178,7 +181,7 @@ admin POST /api/v1/models "{\"name\":\"bench-priced\",\"providerId\":\"$P1\",\"u
 admin POST "/api/v1/tenants/$TENANT/credits" '{"type":"GRANT","amount":1000000000000000,"reason":"bench"}' >/dev/null
 BODY_TS_PRICED='{"model":"bench-priced","max_tokens":256,"messages":[{"role":"user","content":"hi"}]}'
 check_200 tessera-priced "$TV" "$BODY_TS_PRICED" -H "Authorization: Bearer $KEY"
-run_wrk tessera-priced-warmup "$TV" "Authorization: Bearer $KEY" "$BODY_TS_PRICED" 8 2 10 >/dev/null
+run_wrk tessera-priced-warmup "$TV" "Authorization: Bearer $KEY" "$BODY_TS_PRICED" 32 2 20 >/dev/null
 measure tessera-priced "$TV" "Authorization: Bearer $KEY" "$BODY_TS_PRICED"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 stop "$TS_PID"
@@ -220,7 +223,7 @@ ok4=$(awk -v a="$ADD" 'BEGIN{print (a<=2)?1:0}')
   echo '```'
   echo "Load average (1/5/15 min): first seen $LOAD_FIRST; at the start $LOAD_BEFORE (waited ${waited}s); after the run $LOAD_AFTER."
   echo "Tessera: $WAR_INFO. Portkey gateway $PORTKEY_VERSION (@hono/node-server $HONO_VERSION, Node $(node --version), one process, NODE_ENV=production). nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), 1 worker. wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')."
-  echo "wrk: ${DURATION}s per run, 1 connection (-t1) and 32 connections (-t$THREADS_32); Tessera warmed up ${WARMUP}s at 8 connections plus 1,000 streams, Portkey ${PK_WARMUP}s. Latencies in ms."
+  echo "wrk: ${DURATION}s per run, 1 connection (-t1) and 32 connections (-t$THREADS_32). Latencies in ms. Warm-up at 32 connections until the throughput stops rising — Portkey: $PK_WARM; Tessera: $TS_WARM, then 1,000 streams (and 20 s on the priced model before it is measured)."
   echo
   echo "Telemetry: $TELEMETRY$([[ "$TELEMETRY" == tracing ]] && echo " (sampling $SAMPLING, OTLP to a loopback sink)") — compare the tessera rows of runs with TELEMETRY=off, metrics, tracing."
   echo

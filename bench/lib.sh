@@ -181,3 +181,26 @@ bench_tenant() {
   admin POST /api/v1/models "{\"name\":\"bench-stream\",\"providerId\":\"$P2\",\"upstreamName\":\"gpt-4o-mini\",\"tier\":1}" >/dev/null
   [[ "$KEY" == tsk_* ]] || die "no API key"
 }
+
+# ---------------------------------------------------------------- warming up
+# A JIT-compiled server is measured once its throughput stops rising: on 2 cores Tessera needs
+# ~200,000 requests (2-3 minutes) to reach its steady state, with flat stretches on the way; Node a
+# few seconds. Runs wrk at 32 connections in 10 s windows until a window is within WARM_TOLERANCE
+# (5) % of the one before, after at least the given minimum (default WARM_MIN, 150 s), at most
+# WARM_MAX (240) s. -> WARM_CURVE (for the report)
+warm_plateau() { # url headers body [min s]
+  local start=$SECONDS prev=0 rps curve="" min="${4:-${WARM_MIN:-150}}"
+  while :; do
+    rps=$(BENCH_HEADERS="$2" BENCH_BODY="$3" wrk -t2 -c32 -d10s --timeout 10s -s "$BENCH/post.lua" "$1" 2>&1 |
+      sed -n 's/^BENCH rps=\([0-9.]*\).*/\1/p')
+    [[ -n "$rps" ]] || die "warm-up against $1 failed"
+    curve+="${rps%.*} "
+    if ((SECONDS - start >= ${WARM_MAX:-240})) || { ((SECONDS - start >= min)) &&
+      awk -v a="$rps" -v b="$prev" -v t="${WARM_TOLERANCE:-5}" 'BEGIN{exit !(a <= b*(1+t/100))}'; }; then
+      break
+    fi
+    prev=$rps
+  done
+  WARM_CURVE="$((SECONDS - start)) s, req/s per 10 s window: $curve"
+  say "warmed up ($1): $WARM_CURVE"
+}
