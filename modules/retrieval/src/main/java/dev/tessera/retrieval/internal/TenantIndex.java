@@ -97,8 +97,10 @@ final class TenantIndex implements AutoCloseable {
   void commit(long appliedChange) throws IOException {
     writer.setLiveCommitData(Map.of(APPLIED, Long.toString(appliedChange)).entrySet());
     writer.commit();
-    applied = appliedChange;
+    // refresh first: a search that sees the new watermark skips catching up and must then find
+    // the new searcher, not the one from before this commit
     searchers.maybeRefreshBlocking();
+    applied = appliedChange;
   }
 
   void clear() throws IOException {
