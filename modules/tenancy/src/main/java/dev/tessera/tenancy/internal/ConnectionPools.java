@@ -73,6 +73,9 @@ final class ConnectionPools implements AutoCloseable {
     pg.setURL(url);
     pg.setUser(DatabaseServer.APP_ROLE);
     pg.setPassword(appPassword);
+    // a JDBC batch of INSERTs goes as multi-row INSERTs: the decision log writes one row per model
+    // call, and one statement per row cost the database a parse-bind-execute each
+    pg.setReWriteBatchedInserts(true);
     // a data source, not a URL: DriverManager does not see drivers inside the WAR
     config.setDataSource(pg);
     config.setMaximumPoolSize(shared ? sharedSize : tenantSize);
