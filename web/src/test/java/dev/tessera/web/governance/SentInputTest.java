@@ -35,7 +35,8 @@ class SentInputTest {
 
     assertThat(text).startsWith("[{\"role\":\"system\",\"content\":\"You help <CUSTOMER_1>.\"}");
     // it reads back as the very messages that were sent
-    try (var r = Json.createReader(new StringReader("{\"model\":\"m\",\"messages\":" + text + "}"))) {
+    String body = "{\"model\":\"m\",\"messages\":" + text + "}";
+    try (var r = Json.createReader(new StringReader(body))) {
       assertThat(OpenAiRequests.chat(r.readObject()).messages()).isEqualTo(messages);
     }
   }

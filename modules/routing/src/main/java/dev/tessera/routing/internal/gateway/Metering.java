@@ -63,10 +63,8 @@ public class Metering {
     Long settle(CatalogModel served, Usage usage, CacheStatus cache) {
       if (closed.compareAndSet(false, true)) {
         try {
-          return ledger
-              .settle(
-                  call.tenant(), call.tier(), call.requestId(), served(requested, served, usage, cache))
-              .charged();
+          ServedUsage used = served(requested, served, usage, cache);
+          return ledger.settle(call.tenant(), call.tier(), call.requestId(), used).charged();
         } catch (RuntimeException e) {
           LOG.log(Level.SEVERE, "ROUTING-0603 settle failed; the reaper will release the hold", e);
           return null;
