@@ -4,6 +4,7 @@ import dev.tessera.governance.api.AppliedPrompt;
 import dev.tessera.governance.api.Prompts;
 import dev.tessera.retrieval.api.Reader;
 import dev.tessera.retrieval.api.Retrieval;
+import dev.tessera.routing.api.CallReport;
 import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.Gateway;
@@ -46,7 +47,7 @@ public class ChatCompletionsResource {
     jakarta.json.JsonObject json = prompt.body();
     ChatRequest request = OpenAiRequests.chat(json);
     inference.chargeTokens(key, estimate(body, request));
-    GatewayCall call = inference.call(key);
+    GatewayCall call = inference.call(key, new CallReport());
     // "retrieval": {"knowledge_bases": [...]}: evidence from the tenant's documents goes first
     Retrieval.Grounded grounded = null;
     if (json.containsKey("retrieval") && !json.isNull("retrieval")) {
@@ -58,7 +59,9 @@ public class ChatCompletionsResource {
       request = grounded.request();
     }
     long created = System.currentTimeMillis() / 1000;
-    DecisionHook.Pending decision = decisions.start(call, prompt, request);
+    DecisionHook.Pending decision =
+        decisions.start(
+            call, prompt.served(), request, grounded == null ? null : grounded.sources());
     if (!request.stream()) {
       GatewayResult result;
       try {
@@ -108,11 +111,11 @@ public class ChatCompletionsResource {
             for (Object e = first; ; e = events.next(call, handle)) {
               if (e == ChunkQueue.DONE) {
                 ChunkQueue.send(out, null, "[DONE]");
-                decisions.streamed(decision, handle.servedModel(), "ok", null);
+                decisions.streamed(decision, "ok", null);
                 return;
               }
               if (e instanceof ProviderException failure) {
-                decisions.streamed(decision, handle.servedModel(), "error", failure.getMessage());
+                decisions.streamed(decision, "error", failure.getMessage());
                 // mid-stream: headers are gone, so the error travels as a final event
                 ChunkQueue.send(
                     out, null, String.valueOf(OpenAiErrors.fromProvider(failure).getEntity()));
@@ -122,8 +125,12 @@ public class ChatCompletionsResource {
               ChunkQueue.send(out, null, OpenAiJson.chunk((ChatChunk) e, id, created).toString());
             }
           } catch (IOException clientGone) {
-            decisions.streamed(decision, handle.servedModel(), "cancelled", "the client hung up");
-            handle.cancel(); // the client disconnected: stop paying for the upstream call
+            try {
+              handle.cancel(); // the client disconnected: stop paying for the upstream call
+            } finally {
+              // after the cancel, which settles: the record has what was charged
+              decisions.streamed(decision, "cancelled", "the client hung up");
+            }
             throw clientGone;
           }
         };

@@ -1,5 +1,6 @@
 package dev.tessera.web.openai;
 
+import dev.tessera.routing.api.CallReport;
 import dev.tessera.routing.api.Deadline;
 import dev.tessera.routing.api.Fallback;
 import dev.tessera.routing.api.GatewayCall;
@@ -54,6 +55,11 @@ public class Inference {
   }
 
   GatewayCall call(KeyPrincipal key) {
+    return call(key, null);
+  }
+
+  /** The call, with a report the gateway fills for the decision log ({@code null}: none). */
+  GatewayCall call(KeyPrincipal key, CallReport report) {
     return new GatewayCall(
         key.tenant(),
         key.tier(),
@@ -61,7 +67,8 @@ public class Inference {
         requestId(),
         Deadline.after(settings.interactiveDeadline()),
         fallback(),
-        tag());
+        tag(),
+        report);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.tessera.web.openai;
 
+import dev.tessera.routing.api.CallReport;
 import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ChunkChoice;
@@ -13,6 +14,7 @@ import dev.tessera.routing.api.ToolCallDelta;
 import dev.tessera.routing.api.Usage;
 import dev.tessera.routing.codec.AnthropicJson;
 import dev.tessera.tenancy.api.KeyPrincipal;
+import dev.tessera.web.governance.DecisionHook;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
@@ -35,16 +37,25 @@ public class MessagesResource {
 
   @Inject Inference inference;
   @Inject Gateway gateway;
+  @Inject DecisionHook decisions;
 
   @POST
   public Response create(String body) {
     KeyPrincipal key = inference.requireInferenceKey();
     ChatRequest request = AnthropicJson.request(Inference.parse(body));
     inference.chargeTokens(key, ChatCompletionsResource.estimate(body, request));
-    GatewayCall call = inference.call(key);
+    GatewayCall call = inference.call(key, new CallReport());
     String id = "msg_" + call.requestId().substring(4);
+    DecisionHook.Pending decision = decisions.start(call, null, request, null);
     if (!request.stream()) {
-      GatewayResult result = gateway.chat(call, request);
+      GatewayResult result;
+      try {
+        result = gateway.chat(call, request);
+      } catch (RuntimeException failed) {
+        decisions.failed(decision, failed, false);
+        throw failed;
+      }
+      decisions.answered(decision, result);
       return Response.ok(
               AnthropicJson.response(result.response(), id).toString(), "application/json")
           .header("request-id", call.requestId())
@@ -55,12 +66,22 @@ public class MessagesResource {
           .build();
     }
     ChunkQueue events = new ChunkQueue();
-    StreamHandle handle = gateway.chatStream(call, request, events);
-    Object first = events.next(call, handle);
+    StreamHandle started;
+    Object firstEvent;
+    try {
+      started = gateway.chatStream(call, request, events);
+      firstEvent = events.next(call, started);
+    } catch (RuntimeException failed) {
+      decisions.failed(decision, failed, true);
+      throw failed;
+    }
+    StreamHandle handle = started;
+    Object first = firstEvent;
     if (first instanceof ProviderException failure) {
+      decisions.failed(decision, failure, true);
       throw failure;
     }
-    StreamingOutput sse = out -> relay(out, first, events, call, handle, id);
+    StreamingOutput sse = out -> relay(out, first, events, call, handle, id, decision);
     return Response.ok(sse, "text/event-stream")
         .header("Cache-Control", "no-cache")
         .header("request-id", call.requestId())
@@ -70,14 +91,15 @@ public class MessagesResource {
         .build();
   }
 
-  /** Re-frames OpenAI-like chunks as Anthropic's event sequence. */
-  private static void relay(
+  /** Re-frames OpenAI-like chunks as Anthropic's event sequence; records how the stream ended. */
+  private void relay(
       OutputStream out,
       Object first,
       ChunkQueue events,
       GatewayCall call,
       StreamHandle handle,
-      String id)
+      String id,
+      DecisionHook.Pending decision)
       throws IOException {
     try {
       ChunkQueue.send(
@@ -107,10 +129,12 @@ public class MessagesResource {
           break;
         }
         if (e instanceof ProviderException failure) {
+          decisions.streamed(decision, "error", failure.getMessage());
           ChunkQueue.send(out, "error", AnthropicJson.error(502, failure.getMessage()));
           return;
         }
         ChatChunk chunk = (ChatChunk) e;
+        decision.observe(chunk);
         if (chunk.usage() != null) {
           usage = chunk.usage();
         }
@@ -198,8 +222,13 @@ public class MessagesResource {
               .build()
               .toString());
       ChunkQueue.send(out, "message_stop", "{\"type\":\"message_stop\"}");
+      decisions.streamed(decision, "ok", null);
     } catch (IOException clientGone) {
-      handle.cancel();
+      try {
+        handle.cancel();
+      } finally {
+        decisions.streamed(decision, "cancelled", "the client hung up");
+      }
       throw clientGone;
     }
   }

@@ -340,7 +340,7 @@ class RetrievalIT {
   }
 
   @Test
-  void chat_completions_answer_from_the_knowledge_base_with_sources() {
+  void chat_completions_answer_from_the_knowledge_base_with_sources() throws Exception {
     Reply r =
         insider.post(
             "/v1/chat/completions",
@@ -362,6 +362,13 @@ class RetrievalIT {
                 .getJsonObject(0)
                 .getString("document_id"))
         .isEqualTo(secretDoc);
+    // the decision names the evidence the answer was grounded on: the sources' chunks
+    List<String> chunks =
+        body.getJsonObject("retrieval").getJsonArray("sources").stream()
+            .map(v -> v.asJsonObject().getString("chunk_id"))
+            .toList();
+    assertThat(chunks).isNotEmpty();
+    assertThat(evidenceIds(r.header("x-request-id"))).containsExactlyElementsOf(chunks);
     Reply out =
         outsider.post(
             "/v1/chat/completions",
@@ -371,6 +378,24 @@ class RetrievalIT {
                 + "\"]}}");
     assertThat(out.status()).as(out.toString()).isEqualTo(200);
     assertThat(out.body()).doesNotContain("30 June").doesNotContain(secretDoc);
+    assertThat(evidenceIds(out.header("x-request-id"))).doesNotContainAnyElementsOf(chunks);
+  }
+
+  /** The evidence ids of a request's decision, once the decision log has stored it. */
+  static List<String> evidenceIds(String requestId) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      Reply d = operator.get("/api/v1/tenants/" + tenant + "/decisions/" + requestId);
+      if (d.status() == 200) {
+        JsonObject decision = d.json();
+        assertThat(decision.containsKey("evidenceIds")).as(decision.toString()).isTrue();
+        return decision.getJsonArray("evidenceIds").getValuesAs(jakarta.json.JsonString.class)
+            .stream()
+            .map(jakarta.json.JsonString::getString)
+            .toList();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no decision recorded for " + requestId);
   }
 
   @Test

@@ -1,23 +1,29 @@
 package dev.tessera.governance.api;
 
+import dev.tessera.governance.api.safety.SafetyVerdicts;
 import dev.tessera.tenancy.api.TenantId;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
- * What decided one model request's answer, as the gateway's caller reports it: the input (masked by
- * the time it gets here; stored as given, or only as its SHA-256 when the tenant stores no
- * prompts), the prompt version, evidence, route and reason, served model, attempts, guardrail
- * verdicts (JSON, as governance's safety checks report them), tokens, cost, latency and outcome
- * ({@code ok}, {@code error}, {@code cancelled}). Unknown values are null.
+ * What decided one model request's answer, as the gateway's caller reports it. {@code input}
+ * renders the input exactly as it left for the provider (PII already masked or redacted by the
+ * tenant's policy); it is called only by the log's writer, off the request path, which stores the
+ * text or, when the tenant stores no prompts, only its SHA-256 ({@code null}: nothing was sent,
+ * e.g. a request safety refused). Then the prompt version, the ids of the retrieved evidence
+ * ({@code null}: the call was not grounded), route and reason, served model, every upstream attempt
+ * ({@code null}: not known), how many attempts went to fallbacks, the safety verdicts, tokens, the
+ * credits charged, latency and outcome ({@code ok}, {@code error}, {@code blocked}, {@code
+ * cancelled}). Unknown values are null.
  */
 public record Decision(
     TenantId tenant,
     String requestId,
     UUID keyId,
     Instant at,
-    String input,
+    Supplier<String> input,
     String promptName,
     Integer promptVersion,
     List<String> evidenceIds,
@@ -25,10 +31,10 @@ public record Decision(
     String modelServed,
     String route,
     String routeReason,
-    Integer attempts,
+    List<DecisionAttempt> attempts,
     Integer fallbacks,
     String cache,
-    String guardrailsJson,
+    SafetyVerdicts guardrails,
     Integer tokensIn,
     Integer tokensOut,
     Long cost,

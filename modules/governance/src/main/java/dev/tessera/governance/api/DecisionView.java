@@ -4,7 +4,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A recorded decision; {@code input} is null when the tenant stores no prompts. */
+/**
+ * A recorded decision. {@code input} is the masked input as sent upstream, null when the tenant
+ * stores no prompts (then only {@code inputSha256} is kept) or nothing was sent. {@code cost}: the
+ * micro-credits the ledger charged (0 for free models, cache hits priced by the cache policy,
+ * refused or failed calls), null when the settle failed and the charge was left to the reaper.
+ */
 public record DecisionView(
     String requestId,
     Instant createdAt,
@@ -18,10 +23,10 @@ public record DecisionView(
     String modelServed,
     String route,
     String routeReason,
-    Integer attempts,
+    List<DecisionAttempt> attempts,
     Integer fallbacks,
     String cache,
-    String guardrails,
+    DecisionGuardrails guardrails,
     Integer tokensIn,
     Integer tokensOut,
     Long cost,

@@ -132,6 +132,18 @@ public class DefaultDecisionLog implements DecisionLog {
   private void write(TenantId tenant, List<Decision> decisions) {
     try {
       GovernanceSettings s = settings(tenant);
+      // rendered here, on the writer thread (the request path only kept references), and before
+      // a connection is taken
+      int n = decisions.size();
+      String[] inputs = new String[n];
+      String[] attempts = new String[n];
+      String[] guardrails = new String[n];
+      for (int k = 0; k < n; k++) {
+        Decision d = decisions.get(k);
+        inputs[k] = render(d);
+        attempts[k] = DecisionJson.attempts(d.attempts());
+        guardrails[k] = DecisionJson.guardrails(d.guardrails());
+      }
       data.inTenant(
           tenant,
           c -> {
@@ -140,18 +152,20 @@ public class DefaultDecisionLog implements DecisionLog {
                     "INSERT INTO public.decision_log (tenant_id, request_id, created_at,"
                         + " api_key_id, input_sha256, input_text, prompt_name, prompt_version,"
                         + " evidence_ids, model_requested, model_served, route, route_reason,"
-                        + " attempts, fallbacks, cache, guardrails, tokens_in, tokens_out, cost,"
-                        + " latency_ms, outcome, error, streamed) VALUES"
+                        + " attempts, attempt_log, fallbacks, cache, guardrails, tokens_in,"
+                        + " tokens_out, cost, latency_ms, outcome, error, streamed) VALUES"
                         + " (NULLIF(current_setting('app.tenant_id', true), '')::uuid, ?, ?, ?, ?,"
-                        + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (tenant_id, request_id) DO NOTHING")) {
-              for (Decision d : decisions) {
+                        + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ?, ?,"
+                        + " ?, ?) ON CONFLICT (tenant_id, request_id) DO NOTHING")) {
+              for (int k = 0; k < n; k++) {
+                Decision d = decisions.get(k);
+                String input = inputs[k];
                 int i = 1;
                 ps.setString(i++, d.requestId());
                 ps.setTimestamp(i++, Timestamp.from(d.at()));
                 ps.setObject(i++, d.keyId());
-                ps.setString(i++, d.input() == null ? null : sha256(d.input()));
-                ps.setString(i++, s.storePrompts() ? d.input() : null);
+                ps.setString(i++, input == null ? null : sha256(input));
+                ps.setString(i++, s.storePrompts() ? input : null);
                 ps.setString(i++, d.promptName());
                 setInt(ps, i++, d.promptVersion());
                 ps.setArray(
@@ -163,10 +177,11 @@ public class DefaultDecisionLog implements DecisionLog {
                 ps.setString(i++, d.modelServed());
                 ps.setString(i++, d.route());
                 ps.setString(i++, d.routeReason());
-                setInt(ps, i++, d.attempts());
+                setInt(ps, i++, d.attempts() == null ? null : d.attempts().size());
+                ps.setString(i++, attempts[k]);
                 setInt(ps, i++, d.fallbacks());
                 ps.setString(i++, d.cache());
-                ps.setString(i++, d.guardrailsJson());
+                ps.setString(i++, guardrails[k]);
                 setInt(ps, i++, d.tokensIn());
                 setInt(ps, i++, d.tokensOut());
                 if (d.cost() == null) {
@@ -189,6 +204,20 @@ public class DefaultDecisionLog implements DecisionLog {
           Level.WARNING,
           "GOV-0042 " + decisions.size() + " decisions of tenant " + tenant + " not written",
           e);
+    }
+  }
+
+  /** The decision's input text; a renderer that fails loses the input, not the batch. */
+  private static String render(Decision d) {
+    if (d.input() == null) {
+      return null;
+    }
+    try {
+      return d.input().get();
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING, "GOV-0046 the input of decision " + d.requestId() + " not rendered", e);
+      return null;
     }
   }
 
@@ -236,7 +265,7 @@ public class DefaultDecisionLog implements DecisionLog {
   private static final String SELECT =
       "SELECT request_id, created_at, api_key_id, input_sha256, input_text, prompt_name,"
           + " prompt_version, evidence_ids, model_requested, model_served, route, route_reason,"
-          + " attempts, fallbacks, cache, guardrails::text, tokens_in, tokens_out, cost,"
+          + " attempt_log::text, fallbacks, cache, guardrails::text, tokens_in, tokens_out, cost,"
           + " latency_ms, outcome, error, streamed FROM public.decision_log";
 
   @Override
@@ -326,10 +355,10 @@ public class DefaultDecisionLog implements DecisionLog {
         rs.getString(10),
         rs.getString(11),
         rs.getString(12),
-        (Integer) rs.getObject(13),
+        DecisionJson.readAttempts(rs.getString(13)),
         (Integer) rs.getObject(14),
         rs.getString(15),
-        rs.getString(16),
+        DecisionJson.readGuardrails(rs.getString(16)),
         (Integer) rs.getObject(17),
         (Integer) rs.getObject(18),
         (Long) rs.getObject(19),

@@ -509,6 +509,7 @@ class DefaultRetrieval implements Retrieval {
           Json.P.createObjectBuilder()
               .add("source", i + 1)
               .add("document_id", h.document().toString())
+              .add("chunk_id", h.id())
               .add("title", h.title())
               .add("section", h.section())
               .add("anchor", h.anchor())

@@ -56,12 +56,12 @@ public interface SafetyScreen {
   /** True when the policy has nothing to do for this request's text (MASK issued nothing). */
   boolean restoresNothing();
 
-  /** Everything decided so far, for the decision log. */
+  /** Everything decided so far, for the decision log (the gateway hands it to the caller). */
   SafetyVerdicts verdicts();
 
   /**
    * Ends the screen: when anything was found or flagged, its {@link SafetyVerdicts} are fired as a
-   * CDI event (the decision log observes it). Called once per request; later calls do nothing.
+   * CDI event, for whoever observes them. Called once per request; later calls do nothing.
    */
   void finish();
 }

@@ -1,6 +1,7 @@
 package dev.tessera.routing.internal.gateway;
 
 import dev.tessera.routing.api.CacheStatus;
+import dev.tessera.routing.api.CallReport;
 import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ChatResponse;
@@ -20,9 +21,12 @@ import dev.tessera.routing.api.RoutingPolicies;
 import dev.tessera.routing.api.RoutingPolicy;
 import dev.tessera.routing.api.StreamHandle;
 import dev.tessera.routing.api.UnknownModelException;
+import dev.tessera.routing.api.UpstreamAttempt;
 import dev.tessera.routing.api.Usage;
 import dev.tessera.routing.internal.catalog.TenantProviderKeys;
 import dev.tessera.routing.internal.local.TokenEstimate;
+import dev.tessera.routing.internal.resilience.Attempt;
+import dev.tessera.routing.internal.resilience.CallFailedException;
 import dev.tessera.routing.internal.resilience.Deployment;
 import dev.tessera.routing.internal.resilience.FallbackConsent;
 import dev.tessera.routing.internal.resilience.HealthScore;
@@ -205,6 +209,21 @@ public class DefaultGateway implements Gateway {
   public GatewayResult chat(GatewayCall call, ChatRequest request) {
     // governance: masked and screened before anything is held or sent; restored on the way back
     GatewaySafety.Screened screened = safety.chat(call, request);
+    CallReport report = call.report();
+    if (report == null) {
+      return restored(call, screened);
+    }
+    report.sent(screened.request());
+    try {
+      GatewayResult r = restored(call, screened);
+      report.routed(r.route(), r.servedModel());
+      return r;
+    } finally {
+      report.safety(screened.screen().verdicts());
+    }
+  }
+
+  private GatewayResult restored(GatewayCall call, GatewaySafety.Screened screened) {
     GatewayResult r =
         answer(
             call,
@@ -228,7 +247,8 @@ public class DefaultGateway implements Gateway {
             call.requestId() + "_repair",
             call.deadline(),
             call.fallback(),
-            call.tag());
+            call.tag(),
+            call.report()); // its attempts and charge belong to the request's record
     return answer(repairCall, again, GatewaySafety.repairGate(s)).response();
   }
 
@@ -240,13 +260,21 @@ public class DefaultGateway implements Gateway {
       GatewayCall call, ChatRequest request, UnaryOperator<ChatResponse> gate) {
     Plan plan = tracing.step("route", () -> plan(call, request));
     CatalogModel primary = plan.primary();
+    CallReport report = call.report();
+    if (report != null && report.route() == null) {
+      report.routed(plan.route(), null); // a failure still shows how it was routed
+    }
     boolean cacheable = ResponseCache.cacheable(request);
     if (cacheable) {
       var hit = tracing.step("cache", () -> cache.get(call.tenant(), primary.name(), request));
       if (hit.isPresent()) {
         // a hit calls no provider: billing prices it by the cache policy
         ChatResponse cached = gate.apply(hit.get());
-        metering.chargeNow(call, primary, primary, cached.usage(), CacheStatus.HIT);
+        long charged = metering.chargeNow(call, primary, primary, cached.usage(), CacheStatus.HIT);
+        if (report != null) {
+          report.attempted(List.of());
+          report.charged(charged);
+        }
         return new GatewayResult(
             new ChatResponse(
                 "chatcmpl-" + call.requestId(), primary.name(), cached.choices(), cached.usage()),
@@ -265,7 +293,12 @@ public class DefaultGateway implements Gateway {
               call.tenant(), primary.name(), request, question, semantic, epochSecond());
       if (near.isPresent()) {
         ChatResponse cached = gate.apply(near.get());
-        metering.chargeNow(call, primary, primary, cached.usage(), CacheStatus.SEMANTIC);
+        long charged =
+            metering.chargeNow(call, primary, primary, cached.usage(), CacheStatus.SEMANTIC);
+        if (report != null) {
+          report.attempted(List.of());
+          report.charged(charged);
+        }
         return new GatewayResult(
             new ChatResponse(
                 "chatcmpl-" + call.requestId(), primary.name(), cached.choices(), cached.usage()),
@@ -289,7 +322,13 @@ public class DefaultGateway implements Gateway {
       if (meter != null) {
         meter.release("the call failed: " + failed.getClass().getSimpleName());
       }
+      if (report != null && failed instanceof CallFailedException f) {
+        report.attempted(attempts(plan, f.attempts()));
+      }
       throw failed;
+    }
+    if (report != null) {
+      report.attempted(attempts(plan, outcome.attempts()));
     }
     CatalogModel served = plan.byId().get(outcome.served().id());
     ChatResponse answer = outcome.response();
@@ -302,10 +341,13 @@ public class DefaultGateway implements Gateway {
       }
       throw refused;
     }
-    if (meter != null) {
-      meter.settle(served, answer.usage(), CacheStatus.MISS);
-    } else {
-      metering.chargeNow(call, primary, served, answer.usage(), CacheStatus.MISS);
+    Long charged =
+        meter != null
+            ? meter.settle(served, answer.usage(), CacheStatus.MISS)
+            : Long.valueOf(
+                metering.chargeNow(call, primary, served, answer.usage(), CacheStatus.MISS));
+    if (report != null) {
+      report.charged(charged);
     }
     ChatResponse named =
         new ChatResponse(answer.id(), served.name(), gated.choices(), gated.usage());
@@ -356,12 +398,22 @@ public class DefaultGateway implements Gateway {
   public StreamHandle chatStream(GatewayCall call, ChatRequest request, ChunkListener listener) {
     // governance: masked and screened before the hold; placeholders restored chunk by chunk
     GatewaySafety.Screened screened = safety.chat(call, request);
+    CallReport report = call.report();
+    if (report != null) {
+      report.sent(screened.request());
+      // a stream gets no output checks: the verdicts are final once its input is admitted
+      report.safety(screened.screen().verdicts());
+    }
     return stream(call, screened.request(), safety.stream(screened, listener));
   }
 
   private StreamHandle stream(GatewayCall call, ChatRequest request, ChunkListener listener) {
     Plan plan = tracing.step("route", () -> plan(call, request));
     CatalogModel primary = plan.primary();
+    CallReport report = call.report();
+    if (report != null) {
+      report.routed(plan.route(), null);
+    }
     Metering.Meter meter =
         plan.free()
             ? null
@@ -369,6 +421,7 @@ public class DefaultGateway implements Gateway {
                 call, primary, plan.demand().inputTokens(), plan.maxOutputTokens(request));
     StreamMeter produced = new StreamMeter(plan.demand().inputTokens());
     Runnable settle = () -> settleStream(call, plan, meter, produced);
+    long started = System.nanoTime();
     ResilientCall running;
     try {
       running =
@@ -384,17 +437,13 @@ public class DefaultGateway implements Gateway {
                   listener.onChunk(chunk);
                 }
 
-                @Override
-                public void onComplete() {
-                  settle.run();
-                  listener.onComplete();
-                }
+                // the end is taken from the call's outcome below, which carries its attempts
 
                 @Override
-                public void onError(ProviderException failure) {
-                  settle.run();
-                  listener.onError(failure);
-                }
+                public void onComplete() {}
+
+                @Override
+                public void onError(ProviderException failure) {}
               });
     } catch (RuntimeException failed) {
       if (meter != null) {
@@ -402,6 +451,28 @@ public class DefaultGateway implements Gateway {
       }
       throw failed;
     }
+    // completes right after the listener above heard the end: settle, report, then pass it on
+    running
+        .outcome()
+        .whenComplete(
+            (served, failure) -> {
+              if (served != null) {
+                if (report != null) {
+                  report.attempted(attempts(plan, served.attempts()));
+                  report.routed(
+                      served.fellBack() ? "fallback" : plan.route(),
+                      plan.byId().get(served.served().id()).name());
+                }
+                settle.run();
+                listener.onComplete();
+              } else if (!(failure instanceof java.util.concurrent.CancellationException)) {
+                if (report != null && failure instanceof CallFailedException f) {
+                  report.attempted(attempts(plan, f.attempts()));
+                }
+                settle.run();
+                listener.onError(decisive(failure));
+              } // cancelled: cancel() below settles, and the listener hears nothing more
+            });
     return new StreamHandle() {
       @Override
       public String requestedModel() {
@@ -417,9 +488,54 @@ public class DefaultGateway implements Gateway {
       @Override
       public void cancel() {
         running.cancel();
+        if (report != null && running.outcome().isCancelled()) {
+          // stopped in flight: the attempt that was streaming, as far as this call saw it
+          CatalogModel serving = plan.named(produced.model());
+          report.attempted(
+              List.of(
+                  new UpstreamAttempt(
+                      serving.name(),
+                      serving.providerKind(),
+                      serving != primary,
+                      "cancelled",
+                      0,
+                      TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))));
+          report.routed(serving != primary ? "fallback" : plan.route(), serving.name());
+        }
         settle.run(); // the client left: what was produced is charged, the rest released
       }
     };
+  }
+
+  /** The failure a stream's listener hears: the one that decided, not the attempts' summary. */
+  private static ProviderException decisive(Throwable failure) {
+    if (failure instanceof CallFailedException f && f.getCause() instanceof ProviderException p) {
+      return p;
+    }
+    if (failure instanceof ProviderException p) {
+      return p;
+    }
+    return new ProviderException(
+        ProviderException.Kind.SERVER_ERROR, "tessera", String.valueOf(failure), failure);
+  }
+
+  /** The attempts of a call as the decision log names them: catalog model, provider kind. */
+  private static List<UpstreamAttempt> attempts(Plan plan, List<Attempt> made) {
+    List<UpstreamAttempt> out = new ArrayList<>(made.size());
+    String primary = plan.deployments().get(0).id();
+    for (Attempt a : made) {
+      CatalogModel m = plan.byId().get(a.deploymentId());
+      ProviderException f = a.failure();
+      out.add(
+          new UpstreamAttempt(
+              m == null ? a.deploymentId() : m.name(),
+              m == null ? null : m.providerKind(),
+              !primary.equals(a.deploymentId()),
+              UpstreamAttempt.outcomeOf(f),
+              f == null ? 0 : f.httpStatus(),
+              a.took().toMillis()));
+    }
+    return out;
   }
 
   /**
@@ -431,16 +547,25 @@ public class DefaultGateway implements Gateway {
     if (!produced.finish()) {
       return;
     }
+    CallReport report = call.report();
     try {
       CatalogModel served = plan.named(produced.model());
+      Long charged = 0L;
       if (meter == null) {
-        metering.chargeNow(call, plan.primary(), served, produced.usage(), CacheStatus.MISS);
+        charged =
+            metering.chargeNow(call, plan.primary(), served, produced.usage(), CacheStatus.MISS);
       } else if (produced.any()) {
-        meter.settle(served, produced.usage(), CacheStatus.MISS);
+        charged = meter.settle(served, produced.usage(), CacheStatus.MISS);
       } else {
         meter.release("the stream produced nothing");
       }
+      if (report != null) {
+        report.charged(charged);
+      }
     } catch (RuntimeException e) {
+      if (report != null) {
+        report.charged(null);
+      }
       // never break the client's stream over metering; an unsettled hold is released by the reaper
       LOG.log(java.util.logging.Level.WARNING, "ROUTING-0602 stream settle failed", e);
     }

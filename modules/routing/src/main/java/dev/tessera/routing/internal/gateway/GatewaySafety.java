@@ -67,7 +67,14 @@ public class GatewaySafety {
     }
     String user = screen.outbound(request.user(), TextSource.METADATA);
     changed |= user != request.user();
-    screen.admit();
+    try {
+      screen.admit();
+    } catch (RuntimeException refused) {
+      if (call.report() != null) {
+        call.report().safety(screen.verdicts()); // the refusal and its check, for the decision
+      }
+      throw refused;
+    }
     if (!changed) {
       return new Screened(request, screen, call.tenant());
     }

@@ -3,6 +3,7 @@ package dev.tessera.routing.internal.gateway;
 import dev.tessera.billing.api.CacheUse;
 import dev.tessera.billing.api.CreditLedger;
 import dev.tessera.billing.api.HoldRequest;
+import dev.tessera.billing.api.Pricing;
 import dev.tessera.billing.api.ServedUsage;
 import dev.tessera.billing.api.TokenCounts;
 import dev.tessera.routing.api.CacheStatus;
@@ -28,6 +29,7 @@ public class Metering {
   private static final Logger LOG = Logger.getLogger(Metering.class.getName());
 
   @Inject CreditLedger ledger;
+  @Inject Pricing pricing;
 
   /** How long past the request's deadline a hold may stay open before the reaper releases it. */
   @Inject
@@ -56,19 +58,19 @@ public class Metering {
      * Charges what the served model used (fallback pricing applied) and releases the rest. The
      * answer exists by now: if the ledger cannot be reached it is still returned, and the hold is
      * released by the reaper once it expires (the call goes uncharged, never charged twice).
+     * Answers what the ledger charged (0 when the hold had already ended), null when unknown.
      */
-    void settle(CatalogModel served, Usage usage, CacheStatus cache) {
+    Long settle(CatalogModel served, Usage usage, CacheStatus cache) {
       if (closed.compareAndSet(false, true)) {
         try {
-          ledger.settle(
-              call.tenant(),
-              call.tier(),
-              call.requestId(),
-              served(requested, served, usage, cache));
+          ServedUsage used = served(requested, served, usage, cache);
+          return ledger.settle(call.tenant(), call.tier(), call.requestId(), used).charged();
         } catch (RuntimeException e) {
           LOG.log(Level.SEVERE, "ROUTING-0603 settle failed; the reaper will release the hold", e);
+          return null;
         }
       }
+      return 0L;
     }
 
     /** The call failed before producing anything: the whole hold goes back. */
@@ -92,18 +94,24 @@ public class Metering {
 
   /**
    * Charges an answer whose usage is known and nothing was spent for it yet, in one go; free ones
-   * (built-in models, free cache hits) are recorded off the request path.
+   * (built-in models, free cache hits) are recorded off the request path. Answers the charge: the
+   * ledger prices it with the same {@link Pricing}, and a priced charge is taken in full or not at
+   * all (it holds at least that much first).
    */
-  void chargeNow(
+  long chargeNow(
       GatewayCall call,
       CatalogModel requested,
       CatalogModel served,
       Usage usage,
       CacheStatus cache) {
     Usage known = usage == null ? Usage.NONE : usage;
+    ServedUsage used = served(requested, served, known, cache);
     ledger.meter(
-        holdRequest(call, requested, known.promptTokens(), known.completionTokens()),
-        served(requested, served, known, cache));
+        holdRequest(call, requested, known.promptTokens(), known.completionTokens()), used);
+    // the lower of the two prices applies, so a free model on either side costs nothing
+    return requested.price().isFree() || served.price().isFree()
+        ? 0
+        : pricing.cost(call.tier(), used);
   }
 
   private static ServedUsage served(
