@@ -48,6 +48,7 @@ public class AdminApi extends Application {
         dev.tessera.web.governance.FeedbackSummaryResource.class,
         dev.tessera.web.governance.AdminActionAudit.class,
         ToolExecutionsResource.class,
+        dev.tessera.web.telemetry.TelemetrySettingsResource.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

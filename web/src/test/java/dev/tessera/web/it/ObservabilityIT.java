@@ -72,6 +72,11 @@ class ObservabilityIT {
                     "{\"type\":\"GRANT\",\"amount\":50000000,\"reason\":\"test\"}")
                 .status())
         .isEqualTo(201);
+    Reply budget =
+        operator.post(
+            "/api/v1/tenants/" + tenant + "/budgets",
+            "{\"scope\":\"TENANT\",\"period\":\"MONTHLY\",\"limit\":40000000,\"enforcement\":\"HARD\"}");
+    assertThat(budget.status()).as(budget.toString()).isEqualTo(201);
     Api dev = operator.as(operator.createKey(tenant, "inference")[1]);
 
     // a chat with a priced upstream model
@@ -221,6 +226,23 @@ class ObservabilityIT {
         .isPositive()
         .isLessThan(50_000_000);
     assertThat(m.series("tessera_lanes_interactive_occupancy", Map.of())).hasSize(1);
+    // budget headroom: the hard budget's limit less what the calls spent
+    assertThat(m.value("tessera_budget_remaining_microcredits", Map.of("tenant", tenant)))
+        .isPositive()
+        .isLessThan(40_000_000);
+    // database pools: the shared pool as configured (TESSERA_DB_POOL_SIZE=4), sane readings
+    double max = m.value("tessera_db_pool_connections", Map.of("pool", "shared", "state", "max"));
+    double active =
+        m.value("tessera_db_pool_connections", Map.of("pool", "shared", "state", "active"));
+    double idle = m.value("tessera_db_pool_connections", Map.of("pool", "shared", "state", "idle"));
+    assertThat(max).isEqualTo(4);
+    assertThat(active).isBetween(0.0, max);
+    assertThat(idle).isBetween(0.0, max);
+    assertThat(active + idle).as("open connections").isPositive().isLessThanOrEqualTo(max);
+    assertThat(m.value("tessera_db_pool_connections", Map.of("pool", "shared", "state", "waiting")))
+        .isGreaterThanOrEqualTo(0);
+    assertThat(m.value("tessera_db_pool_saturation", Map.of("pool", "shared")))
+        .isBetween(0.0, 1.0);
     // never the prompt
     assertThat(m.text).doesNotContain(SECRET_PROMPT).doesNotContain("zebra");
   }

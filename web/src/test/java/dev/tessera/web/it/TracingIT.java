@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * Traces end to end: a node with tracing on (the standard OTEL_* variables) exports over OTLP to a
  * loopback receiver. A fallback call carrying the caller's W3C traceparent gives one span per
  * upstream attempt, each attempt's trace context reaches the provider, and no prompt text is in any
- * span.
+ * span unless the platform and the tenant both opted in, and then only masked. Guardrails and
+ * retrieval have spans of their own.
  */
 class TracingIT {
   static Platform platform;
@@ -58,6 +59,8 @@ class TracingIT {
     env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl());
     env.put("OTEL_BSP_SCHEDULE_DELAY", "100");
     env.put("OTEL_SERVICE_NAME", "tessera-it");
+    // the platform allows message content in spans; each tenant must still opt in
+    env.put("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true");
     node = new Node("node-traced", Settings.WORK);
     node.start(env, List.of());
     node.awaitReady(Duration.ofMinutes(8)); // a second node boots slowly on a busy machine
@@ -160,6 +163,237 @@ class TracingIT {
       assertThat(new String(export, java.nio.charset.StandardCharsets.ISO_8859_1))
           .doesNotContain(SECRET_PROMPT);
     }
+  }
+
+  @Test
+  void guardrails_and_retrieval_have_spans_and_message_content_needs_the_tenants_consent()
+      throws Exception {
+    upstream.stubFor(
+        post(urlEqualTo("/content" + TAG + "/chat/completions"))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(ObservabilityIT.COMPLETION)));
+    String model = addModel("trace-content-" + TAG, "/content" + TAG);
+    Api onNode = operator.on(node);
+    String consenting = operator.createTenant("STANDARD");
+    String silent = operator.createTenant("STANDARD");
+    for (String t : List.of(consenting, silent)) {
+      operator.post(
+          "/api/v1/tenants/" + t + "/credits",
+          "{\"type\":\"GRANT\",\"amount\":50000000,\"reason\":\"test\"}");
+    }
+    // the tenant's consent: stored, and effective only where the platform allows content too
+    Reply off = onNode.get("/api/v1/tenants/" + consenting + "/telemetry");
+    assertThat(off.status()).as(off.toString()).isEqualTo(200);
+    assertThat(off.json().getBoolean("traceContent")).isFalse();
+    assertThat(off.json().getBoolean("contentInTraces")).isFalse();
+    Reply on = put(onNode, "/api/v1/tenants/" + consenting + "/telemetry", "{\"traceContent\":true}");
+    assertThat(on.status()).as(on.toString()).isEqualTo(200);
+    assertThat(on.json().getBoolean("platformCapturesContent")).isTrue();
+    assertThat(on.json().getBoolean("contentInTraces")).isTrue();
+    Reply untraced = operator.get("/api/v1/tenants/" + consenting + "/telemetry");
+    assertThat(untraced.json().getBoolean("traceContent")).isTrue();
+    assertThat(untraced.json().getBoolean("platformCapturesContent"))
+        .as("the main node traces nothing, so it keeps no content whatever the tenant says")
+        .isFalse();
+    assertThat(untraced.json().getBoolean("contentInTraces")).isFalse();
+    assertThat(
+            put(onNode, "/api/v1/tenants/" + consenting + "/telemetry", "{\"traceContents\":true}")
+                .status())
+        .as("an unknown field is refused, not ignored")
+        .isEqualTo(400);
+    String[] viewer = operator.createKey(consenting, "inference");
+    assertThat(
+            put(
+                    operator.as(viewer[1]).on(node),
+                    "/api/v1/tenants/" + silent + "/telemetry",
+                    "{\"traceContent\":true}")
+                .status())
+        .as("another tenant's settings are not there for this key")
+        .isIn(403, 404);
+
+    // the consenting tenant: its masked messages and the answer are on the call's span
+    String email = "bob." + TAG + "@example.com";
+    String word = "heliotrope" + TAG;
+    String consentingTrace = traceId();
+    Reply r =
+        chat(
+            new Api(node.baseUrl(), operator.createKey(consenting, "inference")[1]),
+            consentingTrace,
+            "{\"model\":\""
+                + model
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Write to "
+                + email
+                + " about the "
+                + word
+                + "\"}]}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    List<Span> spans = spansOf(consentingTrace, Duration.ofSeconds(20));
+    Span call = only(spans, "chat " + model);
+    String input = attr(call, "gen_ai.input.messages");
+    assertThat(input)
+        .as("what left for the provider: masked")
+        .contains("\"role\":\"user\"")
+        .contains(word)
+        .contains("<EMAIL_1>")
+        .doesNotContain(email);
+    assertThat(attr(call, "gen_ai.output.messages")).contains("Fine");
+    List<Span> guardrails =
+        spans.stream().filter(s -> s.getName().equals("guardrails")).toList();
+    Span in = guardrails.stream().filter(s -> "input".equals(attr(s, "tessera.guardrails.phase"))).findFirst().orElseThrow();
+    assertThat(in.getParentSpanId()).isEqualTo(call.getSpanId());
+    assertThat(strings(in, "tessera.guardrails.checks")).contains("pii", "prompt_injection");
+    assertThat(number(in, "tessera.guardrails.pii_kinds")).isEqualTo(1);
+    assertThat(attr(in, "tessera.guardrails.verdict")).isEqualTo("pass");
+    assertThat(bool(in, "tessera.guardrails.blocked")).isFalse();
+    assertThat(guardrails.stream().filter(s -> "output".equals(attr(s, "tessera.guardrails.phase"))))
+        .as("the answer's checks")
+        .isNotEmpty();
+
+    // the silent tenant, same platform: no text at all
+    String silentWord = "marigold" + TAG;
+    String silentTrace = traceId();
+    Reply quiet =
+        chat(
+            new Api(node.baseUrl(), operator.createKey(silent, "inference")[1]),
+            silentTrace,
+            "{\"model\":\""
+                + model
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the "
+                + silentWord
+                + "\"}]}");
+    assertThat(quiet.status()).as(quiet.toString()).isEqualTo(200);
+    Span silentCall = only(spansOf(silentTrace, Duration.ofSeconds(20)), "chat " + model);
+    assertThat(attr(silentCall, "gen_ai.input.messages")).isNull();
+    assertThat(attr(silentCall, "gen_ai.output.messages")).isNull();
+    for (byte[] export : exports()) {
+      assertThat(new String(export, java.nio.charset.StandardCharsets.ISO_8859_1))
+          .doesNotContain(silentWord)
+          .doesNotContain(email);
+    }
+
+    // retrieval: a span of its own under the call, the question's embedding beneath it
+    Api kbAdmin = new Api(node.baseUrl(), operator.createKey(consenting, "admin", "inference")[1]);
+    Reply kb = kbAdmin.post("/v1/retrieval/knowledge_bases", "{\"name\":\"trace-kb\"}");
+    assertThat(kb.status()).as(kb.toString()).isEqualTo(201);
+    String kbId = kb.json().getString("id");
+    Reply doc =
+        kbAdmin.post(
+            "/v1/retrieval/knowledge_bases/" + kbId + "/documents",
+            "{\"title\":\"walrus.txt\",\"media_type\":\"text/plain\",\"text\":\"Walruses"
+                + " leave the Arctic coast in October and return in May.\"}");
+    assertThat(doc.status()).as(doc.toString()).isEqualTo(202);
+    RetrievalIT.awaitStatus(kbAdmin, kbId, doc.json().getString("id"), "ready");
+    String groundedTrace = traceId();
+    Reply grounded =
+        chat(
+            kbAdmin,
+            groundedTrace,
+            "{\"model\":\""
+                + model
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"When do walruses leave"
+                + " the Arctic coast?\"}],\"retrieval\":{\"knowledge_bases\":[\""
+                + kbId
+                + "\"]}}");
+    assertThat(grounded.status()).as(grounded.toString()).isEqualTo(200);
+    List<Span> groundedSpans = spansOf(groundedTrace, Duration.ofSeconds(20));
+    Span groundedCall = only(groundedSpans, "chat " + model);
+    Span retrieval = only(groundedSpans, "retrieval");
+    assertThat(retrieval.getParentSpanId()).isEqualTo(groundedCall.getSpanId());
+    assertThat(strings(retrieval, "tessera.retrieval.knowledge_base_ids")).containsExactly(kbId);
+    assertThat(attr(retrieval, "tessera.retrieval.mode")).isEqualTo("hybrid");
+    assertThat(number(retrieval, "tessera.retrieval.k")).isPositive();
+    assertThat(number(retrieval, "tessera.retrieval.hits")).isGreaterThanOrEqualTo(1);
+    List<Span> embeddings =
+        groundedSpans.stream().filter(s -> s.getName().startsWith("embeddings ")).toList();
+    assertThat(embeddings).as("the question's embedding").hasSize(1);
+    assertThat(embeddings.get(0).getParentSpanId()).isEqualTo(retrieval.getSpanId());
+
+    // a plain search: its retrieval span joins the caller's trace through the request's own span
+    String searchTrace = traceId();
+    Reply search =
+        kbAdmin.send(
+            kbAdmin
+                .request("/v1/retrieval/search")
+                .header("Content-Type", "application/json")
+                .header("traceparent", "00-" + searchTrace + "-" + searchTrace.substring(0, 16) + "-01")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"query\":\"walruses\",\"mode\":\"bm25\",\"knowledge_bases\":[\""
+                            + kbId
+                            + "\"]}")));
+    assertThat(search.status()).as(search.toString()).isEqualTo(200);
+    Span searched = awaitSpan(searchTrace, "retrieval", Duration.ofSeconds(20));
+    assertThat(attr(searched, "tessera.retrieval.mode")).isEqualTo("bm25");
+    assertThat(number(searched, "tessera.retrieval.hits")).isEqualTo(1);
+  }
+
+  /** The first span named {@code name} in a trace, waiting for it to be exported. */
+  static Span awaitSpan(String traceId, String name, Duration wait) throws Exception {
+    long until = System.nanoTime() + wait.toNanos();
+    while (true) {
+      for (byte[] export : exports()) {
+        for (var rs : ExportTraceServiceRequest.parseFrom(export).getResourceSpansList()) {
+          for (var ss : rs.getScopeSpansList()) {
+            for (Span s : ss.getSpansList()) {
+              if (hex(s.getTraceId().toByteArray()).equals(traceId) && s.getName().equals(name)) {
+                return s;
+              }
+            }
+          }
+        }
+      }
+      if (System.nanoTime() > until) {
+        throw new AssertionError("no span " + name + " in trace " + traceId);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  static Reply put(Api api, String path, String json) {
+    return RetrievalIT.put(api, path, json);
+  }
+
+  static Reply chat(Api api, String traceId, String body) {
+    Reply r;
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    do { // the node reads the catalog every two seconds
+      r =
+          api.send(
+              api.request("/v1/chat/completions")
+                  .header("Content-Type", "application/json")
+                  .header("traceparent", "00-" + traceId + "-" + traceId.substring(0, 16) + "-01")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+    } while (r.status() == 404 && System.nanoTime() < until && sleep());
+    return r;
+  }
+
+  static String traceId() {
+    return UUID.randomUUID().toString().replace("-", "");
+  }
+
+  static io.opentelemetry.proto.common.v1.AnyValue value(Span s, String key) {
+    for (KeyValue kv : s.getAttributesList()) {
+      if (kv.getKey().equals(key)) {
+        return kv.getValue();
+      }
+    }
+    throw new AssertionError(key + " not on " + s.getName() + ": " + s.getAttributesList());
+  }
+
+  static List<String> strings(Span s, String key) {
+    return value(s, key).getArrayValue().getValuesList().stream()
+        .map(io.opentelemetry.proto.common.v1.AnyValue::getStringValue)
+        .toList();
+  }
+
+  static long number(Span s, String key) {
+    return value(s, key).getIntValue();
+  }
+
+  static boolean bool(Span s, String key) {
+    return value(s, key).getBoolValue();
   }
 
   private static boolean sleep() {

@@ -55,6 +55,7 @@ class DefaultRetrieval implements Retrieval {
   @Inject Embedder embedder;
   @Inject Gateway gateway;
   @Inject RetrievalSettings settings;
+  @Inject RetrievalTracing tracing;
 
   /** A search ready to run: the spec and what the index must have applied. */
   record Prepared(SearchSpec spec, long latest) {}
@@ -101,8 +102,14 @@ class DefaultRetrieval implements Retrieval {
         .build();
   }
 
-  /** Runs a search: the hits, best first, at most {@code limit}. */
+  /** Runs a search: the hits, best first, at most {@code limit}; traced as {@code retrieval}. */
   List<Hit> run(Reader reader, JsonObject body, int limit, SearchSpec.Mode mode) {
+    return tracing.search(
+        limit, mode, () -> kbIds(body), () -> searchUntraced(reader, body, limit, mode));
+  }
+
+  private List<Hit> searchUntraced(
+      Reader reader, JsonObject body, int limit, SearchSpec.Mode mode) {
     TenantId tenant = reader.call().tenant();
     String query = Json.string(body, "query", true);
     if (query.isBlank() || query.length() > 4000) {

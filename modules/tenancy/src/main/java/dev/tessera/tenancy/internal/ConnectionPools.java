@@ -2,6 +2,9 @@ package dev.tessera.tenancy.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.tessera.tenancy.api.DatabasePools;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,6 +88,56 @@ final class ConnectionPools implements AutoCloseable {
     config.setAutoCommit(true);
     config.setReadOnly(readOnly);
     return new HikariDataSource(config);
+  }
+
+  /** The pools' usage by kind (shared, dedicated, replica), for /metrics. */
+  List<DatabasePools.PoolUsage> usage() {
+    String sharedDb = server.sharedDatabase();
+    Tally shared = new Tally("shared");
+    Tally dedicated = new Tally("dedicated");
+    Tally replica = new Tally("replica");
+    pools.forEach((db, ds) -> (db.equals(sharedDb) ? shared : dedicated).add(ds));
+    replicas.values().forEach(replica::add);
+    List<DatabasePools.PoolUsage> out = new ArrayList<>(3);
+    for (Tally t : List.of(shared, dedicated, replica)) {
+      if (t.pools > 0) {
+        out.add(t.usage());
+      }
+    }
+    return out;
+  }
+
+  /** Sums of one kind of pool, and the fullest among them. */
+  private static final class Tally {
+    final String kind;
+    int pools;
+    int active;
+    int idle;
+    int max;
+    int waiting;
+    double fullest;
+
+    Tally(String kind) {
+      this.kind = kind;
+    }
+
+    void add(HikariDataSource ds) {
+      HikariPoolMXBean pool = ds.getHikariPoolMXBean(); // null until the pool has started
+      int size = ds.getMaximumPoolSize();
+      pools++;
+      max += size;
+      if (pool != null) {
+        int inUse = pool.getActiveConnections();
+        active += inUse;
+        idle += pool.getIdleConnections();
+        waiting += pool.getThreadsAwaitingConnection();
+        fullest = Math.max(fullest, size == 0 ? 0 : (double) inUse / size);
+      }
+    }
+
+    DatabasePools.PoolUsage usage() {
+      return new DatabasePools.PoolUsage(kind, active, idle, max, waiting, fullest);
+    }
   }
 
   /** Closes a dedicated database's pool, e.g. before that database is dropped. */

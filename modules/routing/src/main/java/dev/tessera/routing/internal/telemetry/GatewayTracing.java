@@ -3,6 +3,7 @@ package dev.tessera.routing.internal.telemetry;
 import dev.tessera.routing.api.InferenceSpan;
 import dev.tessera.routing.api.ProviderException;
 import dev.tessera.routing.internal.resilience.Deployment;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -13,8 +14,10 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -161,6 +164,35 @@ public class GatewayTracing {
     if (call.ownSpan) {
       s.end(); // else the web layer ends it, once the answer is written
     }
+  }
+
+  /**
+   * Records a step of the call that has already ended (started at {@code startEpochNanos}, ending
+   * now) as a child of {@code parent}: for steps whose start and end lie in different methods of
+   * someone else's object (the safety screen), so no scope stays open between them.
+   */
+  void ended(
+      Span parent, String name, long startEpochNanos, Attributes attributes, boolean failed) {
+    if (tracer == null) {
+      return;
+    }
+    Span s =
+        tracer
+            .spanBuilder(name)
+            .setParent(Context.root().with(parent))
+            .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
+            .setAllAttributes(attributes)
+            .startSpan();
+    if (failed) {
+      s.setStatus(StatusCode.ERROR);
+    }
+    s.end();
+  }
+
+  /** Now, in nanoseconds since the epoch (the clock span timestamps use). */
+  static long epochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   Object attemptStarted(Object call, Deployment d, int number) {

@@ -3,6 +3,7 @@ package dev.tessera.routing.internal.telemetry;
 import dev.tessera.routing.internal.resilience.CircuitState;
 import dev.tessera.routing.internal.resilience.HealthScore;
 import dev.tessera.tenancy.api.ComputeLanes;
+import dev.tessera.tenancy.api.DatabasePools;
 import dev.tessera.tenancy.api.WebhookTargets;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +36,7 @@ public class InProcessAlerts {
   @Inject AttemptTelemetry attempts;
   @Inject LedgerWatch ledger;
   @Inject ComputeLanes lanes;
+  @Inject DatabasePools pools;
   @Inject WebhookTargets targets;
 
   @Inject
@@ -62,6 +64,10 @@ public class InProcessAlerts {
   /** A deployment's attempts failing at least this share (of at least 10 calls) alerts. */
   static final double PROVIDER_ERROR_RATE = 0.5;
 
+  /** Rounds in a row a pool kind must be saturated before it alerts (a minute at PT15S). */
+  static final int POOL_ROUNDS = 4;
+
+  private final java.util.Map<String, Integer> poolRounds = new java.util.HashMap<>();
   private ScheduledExecutorService timer;
   private AlertDelivery delivery;
 
@@ -170,7 +176,39 @@ public class InProcessAlerts {
               "ticket",
               "lanes"));
     }
+    poolSaturation(now);
     return now;
+  }
+
+  /**
+   * A connection pool kind at 90 % or more in use, or with callers waiting for a connection, for
+   * {@link #POOL_ROUNDS} rounds in a row (one busy moment is not an outage).
+   */
+  private void poolSaturation(List<AlertDelivery.Alert> now) {
+    java.util.Set<String> saturated = new java.util.HashSet<>();
+    for (DatabasePools.PoolUsage u : pools.usage()) {
+      if (PoolGauges.saturated(u)) {
+        saturated.add(u.pool());
+        int rounds = poolRounds.merge(u.pool(), 1, Integer::sum);
+        if (rounds >= POOL_ROUNDS) {
+          now.add(
+              new AlertDelivery.Alert(
+                  "tessera/db-pool-saturated/" + u.pool(),
+                  "The "
+                      + u.pool()
+                      + " database connection pool is saturated ("
+                      + u.active()
+                      + " of "
+                      + u.max()
+                      + " connections in use, "
+                      + u.waiting()
+                      + " callers waiting)",
+                  "ticket",
+                  "database"));
+        }
+      }
+    }
+    poolRounds.keySet().retainAll(saturated);
   }
 
   @PreDestroy

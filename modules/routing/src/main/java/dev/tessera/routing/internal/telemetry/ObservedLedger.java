@@ -27,6 +27,7 @@ public abstract class ObservedLedger implements CreditLedger {
   @Inject GenAiMetrics metrics;
   @Inject GatewayTracing tracing;
   @Inject LedgerWatch watch;
+  @Inject BudgetGauges budgets;
 
   @Override
   public Hold reserve(HoldRequest request) {
@@ -38,6 +39,7 @@ public abstract class ObservedLedger implements CreditLedger {
             "tessera_credits_reserved_microcredits", request.tenant(), h.amount());
         metrics.setForTenant(
             "tessera_credits_available_microcredits", request.tenant(), h.available());
+        budgets.watch(request.tenant());
       }
       tracing.end(step, null);
       return h;
