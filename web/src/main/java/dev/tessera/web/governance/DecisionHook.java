@@ -24,10 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * What the /v1 model resources tell the decision log about each call: one record per outcome,
- * only queued (the log writes off the request path). The input, verdicts, attempts, route and
- * charge come from the {@link CallReport} the gateway filled, so the input is what left for the
- * provider (masked), never the caller's raw messages; it is rendered by the log's writer.
+ * What the /v1 model resources tell the decision log about each call: one record per outcome, only
+ * queued (the log writes off the request path). The input, verdicts, attempts, route and charge
+ * come from the {@link CallReport} the gateway filled, so the input is what left for the provider
+ * (masked), never the caller's raw messages; it is rendered by the log's writer.
  */
 @ApplicationScoped
 public class DecisionHook {

@@ -6,10 +6,10 @@ import dev.tessera.routing.api.ContentPart;
 import dev.tessera.routing.api.ToolCall;
 
 /**
- * The decision log's text of a request's input: its messages as they left for the provider (so
- * with the tenant's PII placeholders, never the caller's values), in OpenAI's message shape.
- * Rendered by the decision log's single writer thread for every request, so by hand rather than
- * through a JSON builder; never on the request path.
+ * The decision log's text of a request's input: its messages as they left for the provider (so with
+ * the tenant's PII placeholders, never the caller's values), in OpenAI's message shape. Rendered by
+ * the decision log's single writer thread for every request, so by hand rather than through a JSON
+ * builder; never on the request path.
  */
 final class SentInput {
   private SentInput() {}

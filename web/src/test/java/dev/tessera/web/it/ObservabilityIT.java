@@ -241,8 +241,7 @@ class ObservabilityIT {
     assertThat(active + idle).as("open connections").isPositive().isLessThanOrEqualTo(max);
     assertThat(m.value("tessera_db_pool_connections", Map.of("pool", "shared", "state", "waiting")))
         .isGreaterThanOrEqualTo(0);
-    assertThat(m.value("tessera_db_pool_saturation", Map.of("pool", "shared")))
-        .isBetween(0.0, 1.0);
+    assertThat(m.value("tessera_db_pool_saturation", Map.of("pool", "shared"))).isBetween(0.0, 1.0);
     // never the prompt
     assertThat(m.text).doesNotContain(SECRET_PROMPT).doesNotContain("zebra");
   }

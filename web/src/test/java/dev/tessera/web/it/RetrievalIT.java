@@ -388,7 +388,9 @@ class RetrievalIT {
       if (d.status() == 200) {
         JsonObject decision = d.json();
         assertThat(decision.containsKey("evidenceIds")).as(decision.toString()).isTrue();
-        return decision.getJsonArray("evidenceIds").getValuesAs(jakarta.json.JsonString.class)
+        return decision
+            .getJsonArray("evidenceIds")
+            .getValuesAs(jakarta.json.JsonString.class)
             .stream()
             .map(jakarta.json.JsonString::getString)
             .toList();

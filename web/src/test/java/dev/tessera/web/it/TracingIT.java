@@ -188,7 +188,8 @@ class TracingIT {
     assertThat(off.status()).as(off.toString()).isEqualTo(200);
     assertThat(off.json().getBoolean("traceContent")).isFalse();
     assertThat(off.json().getBoolean("contentInTraces")).isFalse();
-    Reply on = put(onNode, "/api/v1/tenants/" + consenting + "/telemetry", "{\"traceContent\":true}");
+    Reply on =
+        put(onNode, "/api/v1/tenants/" + consenting + "/telemetry", "{\"traceContent\":true}");
     assertThat(on.status()).as(on.toString()).isEqualTo(200);
     assertThat(on.json().getBoolean("platformCapturesContent")).isTrue();
     assertThat(on.json().getBoolean("contentInTraces")).isTrue();
@@ -239,15 +240,19 @@ class TracingIT {
         .contains("<EMAIL_1>")
         .doesNotContain(email);
     assertThat(attr(call, "gen_ai.output.messages")).contains("Fine");
-    List<Span> guardrails =
-        spans.stream().filter(s -> s.getName().equals("guardrails")).toList();
-    Span in = guardrails.stream().filter(s -> "input".equals(attr(s, "tessera.guardrails.phase"))).findFirst().orElseThrow();
+    List<Span> guardrails = spans.stream().filter(s -> s.getName().equals("guardrails")).toList();
+    Span in =
+        guardrails.stream()
+            .filter(s -> "input".equals(attr(s, "tessera.guardrails.phase")))
+            .findFirst()
+            .orElseThrow();
     assertThat(in.getParentSpanId()).isEqualTo(call.getSpanId());
     assertThat(strings(in, "tessera.guardrails.checks")).contains("pii", "prompt_injection");
     assertThat(number(in, "tessera.guardrails.pii_kinds")).isEqualTo(1);
     assertThat(attr(in, "tessera.guardrails.verdict")).isEqualTo("pass");
     assertThat(bool(in, "tessera.guardrails.blocked")).isFalse();
-    assertThat(guardrails.stream().filter(s -> "output".equals(attr(s, "tessera.guardrails.phase"))))
+    assertThat(
+            guardrails.stream().filter(s -> "output".equals(attr(s, "tessera.guardrails.phase"))))
         .as("the answer's checks")
         .isNotEmpty();
 
@@ -317,7 +322,8 @@ class TracingIT {
             kbAdmin
                 .request("/v1/retrieval/search")
                 .header("Content-Type", "application/json")
-                .header("traceparent", "00-" + searchTrace + "-" + searchTrace.substring(0, 16) + "-01")
+                .header(
+                    "traceparent", "00-" + searchTrace + "-" + searchTrace.substring(0, 16) + "-01")
                 .POST(
                     java.net.http.HttpRequest.BodyPublishers.ofString(
                         "{\"query\":\"walruses\",\"mode\":\"bm25\",\"knowledge_bases\":[\""

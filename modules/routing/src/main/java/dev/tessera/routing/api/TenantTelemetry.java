@@ -2,7 +2,10 @@ package dev.tessera.routing.api;
 
 import dev.tessera.tenancy.api.TenantId;
 
-/** Reads and changes a tenant's {@link TelemetrySettings}; a change reaches every instance within a second. */
+/**
+ * Reads and changes a tenant's {@link TelemetrySettings}; a change reaches every instance within a
+ * second.
+ */
 public interface TenantTelemetry {
   TelemetrySettings settings(TenantId tenant);
 

@@ -15,8 +15,8 @@ public interface DatabasePools {
 
   /**
    * Connections in use ({@code active}), open and free ({@code idle}), the most the pools may open
-   * ({@code max}), threads waiting for one ({@code waiting}), and the fullest single pool's share of
-   * its maximum in use ({@code fullest}, 0..1).
+   * ({@code max}), threads waiting for one ({@code waiting}), and the fullest single pool's share
+   * of its maximum in use ({@code fullest}, 0..1).
    */
   record PoolUsage(String pool, int active, int idle, int max, int waiting, double fullest) {}
 }

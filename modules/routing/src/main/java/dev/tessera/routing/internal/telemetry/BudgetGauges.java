@@ -38,7 +38,9 @@ public class BudgetGauges {
       return;
     }
     String label = metrics.tenantLabel(tenant);
-    if (label.equals(TenantLabels.OTHER) || label.equals(TenantLabels.ALL) || !watched.add(tenant)) {
+    if (label.equals(TenantLabels.OTHER)
+        || label.equals(TenantLabels.ALL)
+        || !watched.add(tenant)) {
       return; // a shared label cannot say whose budget is left
     }
     readAt = Long.MIN_VALUE; // the next scrape reads this tenant's budgets too

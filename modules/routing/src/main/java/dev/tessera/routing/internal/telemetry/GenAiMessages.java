@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The message attributes of the OpenTelemetry GenAI conventions, {@code gen_ai.input.messages} and
- * {@code gen_ai.output.messages}: JSON arrays of {@code {"role", "parts":[{"type":"text","content"}]}}.
- * Built only for tenants that opted in to content in traces, from text as it left for the provider.
+ * {@code gen_ai.output.messages}: JSON arrays of {@code {"role",
+ * "parts":[{"type":"text","content"}]}}. Built only for tenants that opted in to content in traces,
+ * from text as it left for the provider.
  */
 final class GenAiMessages {
   private static final JsonProvider JSON = JsonProvider.provider();

@@ -26,7 +26,9 @@ public class StoredTenantTelemetry implements TenantTelemetry {
 
   /** OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT, the GenAI conventions' own switch. */
   @Inject
-  @ConfigProperty(name = "otel.instrumentation.genai.capture.message.content", defaultValue = "false")
+  @ConfigProperty(
+      name = "otel.instrumentation.genai.capture.message.content",
+      defaultValue = "false")
   boolean captureContent;
 
   private record Cached(TelemetrySettings settings, long readAt) {}

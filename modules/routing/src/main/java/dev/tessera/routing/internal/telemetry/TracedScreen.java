@@ -27,9 +27,11 @@ final class TracedScreen implements SafetyScreen {
   static final AttributeKey<List<String>> CHECKS =
       AttributeKey.stringArrayKey("tessera.guardrails.checks");
   static final AttributeKey<String> VERDICT = AttributeKey.stringKey("tessera.guardrails.verdict");
-  static final AttributeKey<Boolean> BLOCKED = AttributeKey.booleanKey("tessera.guardrails.blocked");
+  static final AttributeKey<Boolean> BLOCKED =
+      AttributeKey.booleanKey("tessera.guardrails.blocked");
   static final AttributeKey<Long> PII_KINDS = AttributeKey.longKey("tessera.guardrails.pii_kinds");
-  static final AttributeKey<String> INPUT_MESSAGES = AttributeKey.stringKey("gen_ai.input.messages");
+  static final AttributeKey<String> INPUT_MESSAGES =
+      AttributeKey.stringKey("gen_ai.input.messages");
   static final AttributeKey<String> OUTPUT_MESSAGES =
       AttributeKey.stringKey("gen_ai.output.messages");
 
@@ -159,8 +161,7 @@ final class TracedScreen implements SafetyScreen {
     return fresh;
   }
 
-  private void record(
-      String phase, long started, boolean blocked, List<SafetyVerdict> verdicts) {
+  private void record(String phase, long started, boolean blocked, List<SafetyVerdict> verdicts) {
     List<String> checks = new ArrayList<>(verdicts.size() + 1);
     AttributesBuilder a = Attributes.builder().put(PHASE, phase);
     if (phase.equals("input")) {
