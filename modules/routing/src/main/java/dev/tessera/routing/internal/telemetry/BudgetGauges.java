@@ -30,7 +30,9 @@ public class BudgetGauges {
 
   private final Set<TenantId> watched = ConcurrentHashMap.newKeySet();
   private volatile Map<TenantId, Long> remaining = Map.of();
-  private volatile long readAt = Long.MIN_VALUE;
+  private volatile long readAt;
+  // a flag, not readAt = Long.MIN_VALUE: now - MIN_VALUE overflows and looks fresh
+  private volatile boolean stale = true;
 
   /** A tenant held credits here: from now on its budget headroom is on /metrics. */
   void watch(TenantId tenant) {
@@ -43,7 +45,7 @@ public class BudgetGauges {
         || !watched.add(tenant)) {
       return; // a shared label cannot say whose budget is left
     }
-    readAt = Long.MIN_VALUE; // the next scrape reads this tenant's budgets too
+    stale = true; // the next scrape reads this tenant's budgets too
     metrics.gaugeOnce(
         "budget." + label,
         "tessera_budget_remaining_microcredits",
@@ -56,13 +58,14 @@ public class BudgetGauges {
 
   private Map<TenantId, Long> read() {
     long now = System.nanoTime();
-    if (now - readAt < TTL_NANOS) {
+    if (!stale && now - readAt < TTL_NANOS) {
       return remaining;
     }
     synchronized (this) {
-      if (now - readAt < TTL_NANOS) {
+      if (!stale && now - readAt < TTL_NANOS) {
         return remaining;
       }
+      stale = false;
       Map<TenantId, Long> fresh = new HashMap<>();
       for (TenantId t : watched) {
         try {
