@@ -30,7 +30,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class Inference {
   /** The request attribute holding the request's id. */
-  private static final String REQUEST_ID = Inference.class.getName() + ".requestId";
+  static final String REQUEST_ID = Inference.class.getName() + ".requestId";
 
   /** Looked up once: {@code Json.createX} searches the class path for a provider on every call. */
   private static final JsonProvider JSON = JsonProvider.provider();

@@ -35,11 +35,23 @@ public class OpenAiErrors implements ExceptionMapper<Throwable> {
 
   @Context UriInfo uri;
 
+  @Context jakarta.servlet.http.HttpServletRequest http;
+
   private final dev.tessera.web.platform.ProblemMapper problems =
       new dev.tessera.web.platform.ProblemMapper();
 
   @Override
   public Response toResponse(Throwable thrown) {
+    Response r = mapped(thrown);
+    // a call that got as far as an id (refused by safety, failed upstream) names it, so the
+    // caller can find its decision
+    Object id = http == null ? null : http.getAttribute(Inference.REQUEST_ID);
+    return id == null || r.getHeaderString("x-request-id") != null
+        ? r
+        : Response.fromResponse(r).header("x-request-id", id).build();
+  }
+
+  private Response mapped(Throwable thrown) {
     if (uri != null && uri.getPath().startsWith("retrieval")) {
       return problems.toResponse(thrown); // Tessera's own endpoints: RFC 9457 problem+json
     }
