@@ -119,6 +119,18 @@ class IsolationIT {
                               java.net.http.HttpRequest.BodyPublishers.ofString("{\"maxTier\":2}")))
                   .status())
           .isEqualTo(200);
+      // the tenant's telemetry choice (consent to content in traces)
+      assertThat(
+              operator
+                  .send(
+                      operator
+                          .request("/api/v1/tenants/" + t + "/telemetry")
+                          .header("Content-Type", "application/json")
+                          .PUT(
+                              java.net.http.HttpRequest.BodyPublishers.ofString(
+                                  "{\"traceContent\":true}")))
+                  .status())
+          .isEqualTo(200);
       assertThat(
               key.send(
                       key.request("/api/v1/tenants/" + t + "/provider-keys/" + providerId)

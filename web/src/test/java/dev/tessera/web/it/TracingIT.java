@@ -101,8 +101,8 @@ class TracingIT {
         "{\"type\":\"GRANT\",\"amount\":50000000,\"reason\":\"test\"}");
     Api dev = new Api(node.baseUrl(), operator.createKey(tenant, "inference")[1]);
 
-    String traceId = UUID.randomUUID().toString().replace("-", "");
-    String parentId = traceId.substring(0, 16);
+    String traceId;
+    String parentId;
     String body =
         "{\"model\":\""
             + dead
@@ -111,7 +111,9 @@ class TracingIT {
             + "\"}]}";
     Reply r;
     long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    do { // the node reads the catalog every two seconds
+    do { // the node reads the catalog every two seconds; each try is a trace of its own
+      traceId = UUID.randomUUID().toString().replace("-", "");
+      parentId = traceId.substring(0, 16);
       r =
           dev.send(
               dev.request("/v1/chat/completions")
