@@ -85,25 +85,7 @@ final class DecisionJson {
     if (s == null) {
       return b.append("null");
     }
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"');
+    return b.append(JSON.createValue(s)); // a JsonString prints itself quoted and escaped
   }
 
   private static String text(JsonObject o, String name) {
