@@ -100,7 +100,7 @@ public class InferenceTracing
             .setAttribute("http.request.method", request.getMethod())
             .setAttribute("url.path", request.getUriInfo().getRequestUri().getPath())
             .startSpan();
-    if (arrived instanceof Long) {
+    if (arrived instanceof Long && span.isRecording()) {
       t.spanBuilder("auth")
           .setParent(Context.root().with(span))
           .setStartTimestamp(arrival, TimeUnit.NANOSECONDS)
@@ -148,7 +148,7 @@ public class InferenceTracing
 
     @Override
     public void filter(ContainerRequestContext request) {
-      if (request.getProperty(SPAN) instanceof Span) {
+      if (request.getProperty(SPAN) instanceof Span span && span.isRecording()) {
         request.setProperty(STARTED, epochNanos());
       }
     }

@@ -104,8 +104,8 @@ public class GatewayTracing {
 
   /** Runs a step of the call under a child span of its own ({@code route}, {@code cache}, …). */
   public <T> T step(String name, java.util.function.Supplier<T> work) {
-    if (tracer == null || !Span.current().getSpanContext().isValid()) {
-      return work.get();
+    if (tracer == null || !Span.current().isRecording()) {
+      return work.get(); // outside a call, or sampled out: a child would never be exported
     }
     Span s = tracer.spanBuilder(name).startSpan();
     try (Scope ignored = s.makeCurrent()) {
@@ -121,8 +121,8 @@ public class GatewayTracing {
 
   /** A child of the current span, for a step of the call; end it with {@link #end}. */
   public Object step(String name) {
-    if (tracer == null || !Span.current().getSpanContext().isValid()) {
-      return null; // outside a call (a stream's settle on another thread): no orphan spans
+    if (tracer == null || !Span.current().isRecording()) {
+      return null; // outside a call (a stream's settle on another thread), or sampled out
     }
     return tracer.spanBuilder(name).startSpan();
   }
@@ -173,8 +173,8 @@ public class GatewayTracing {
    */
   void ended(
       Span parent, String name, long startEpochNanos, Attributes attributes, boolean failed) {
-    if (tracer == null) {
-      return;
+    if (tracer == null || !parent.isRecording()) {
+      return; // sampled out: the child would be dropped anyway
     }
     Span s =
         tracer
@@ -198,8 +198,9 @@ public class GatewayTracing {
   Object attemptStarted(Object call, Deployment d, int number) {
     if (tracer == null
         || !(call instanceof CallObservation c)
-        || !(c.span instanceof Span parent)) {
-      return null;
+        || !(c.span instanceof Span parent)
+        || !parent.isRecording()) {
+      return null; // sampled out: the provider still gets the call's traceparent (not sampled)
     }
     return tracer
         .spanBuilder("attempt " + d.model())
