@@ -2,6 +2,7 @@ package dev.tessera.web.openai;
 
 import dev.tessera.governance.api.AppliedPrompt;
 import dev.tessera.governance.api.Prompts;
+import dev.tessera.governance.api.safety.SafetyBlockedException;
 import dev.tessera.retrieval.api.Reader;
 import dev.tessera.retrieval.api.Retrieval;
 import dev.tessera.routing.api.CallReport;
@@ -119,6 +120,13 @@ public class ChatCompletionsResource {
                 // mid-stream: headers are gone, so the error travels as a final event
                 ChunkQueue.send(
                     out, null, String.valueOf(OpenAiErrors.fromProvider(failure).getEntity()));
+                return;
+              }
+              if (e instanceof SafetyBlockedException refused) {
+                // an output check refused the streamed answer at its end: the refusal (check and
+                // reason, OpenAI's error member included) replaces [DONE]
+                decisions.streamed(decision, "blocked", refused.getMessage());
+                ChunkQueue.send(out, null, String.valueOf(SafetyProblem.of(refused).getEntity()));
                 return;
               }
               decision.observe((ChatChunk) e);

@@ -5,6 +5,7 @@ import dev.tessera.routing.api.ChunkListener;
 import dev.tessera.routing.api.GatewayCall;
 import dev.tessera.routing.api.ProviderException;
 import dev.tessera.routing.api.StreamHandle;
+import dev.tessera.tenancy.api.TesseraException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Hands a streamed answer from the gateway's thread to the HTTP response's: chunks, then {@link
- * #DONE} or a {@link ProviderException}; waiting never outlasts the call's deadline.
+ * #DONE}, a {@link ProviderException} or a refusal of the answer; waiting never outlasts the call's
+ * deadline.
  */
 final class ChunkQueue implements ChunkListener {
   static final Object DONE = new Object();
@@ -34,6 +36,12 @@ final class ChunkQueue implements ChunkListener {
   @Override
   public void onError(ProviderException failure) {
     events.add(failure);
+  }
+
+  /** A refusal of the finished answer (a block-mode output check) is queued as it is. */
+  @Override
+  public void onRefused(TesseraException refusal) {
+    events.add(refusal);
   }
 
   /** The next event: a chunk, DONE, or a failure (a timeout once the deadline has passed). */

@@ -1,5 +1,6 @@
 package dev.tessera.web.openai;
 
+import dev.tessera.governance.api.safety.SafetyBlockedException;
 import dev.tessera.routing.api.CallReport;
 import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChatRequest;
@@ -131,6 +132,13 @@ public class MessagesResource {
         if (e instanceof ProviderException failure) {
           decisions.streamed(decision, "error", failure.getMessage());
           ChunkQueue.send(out, "error", AnthropicJson.error(502, failure.getMessage()));
+          return;
+        }
+        if (e instanceof SafetyBlockedException refused) {
+          // an output check refused the streamed answer at its end: Anthropic's error event
+          decisions.streamed(decision, "blocked", refused.getMessage());
+          ChunkQueue.send(
+              out, "error", AnthropicJson.error(refused.status(), refused.getMessage()));
           return;
         }
         ChatChunk chunk = (ChatChunk) e;

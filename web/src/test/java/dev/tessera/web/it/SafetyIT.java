@@ -145,14 +145,33 @@ class SafetyIT {
   @Test
   void a_stream_restores_placeholders_split_across_chunks() {
     String path = "split-" + LedgerFixture.unique();
-    String[] pieces = {"Write to <EMA", "IL_1", ">, or call <PHONE_", "1> today."};
+    streams(path, "Write to <EMA", "IL_1", ">, or call <PHONE_", "1> today.");
+    String model = ledger.model(path, 1, 0, 0);
+    Api dev = developer(operator.createTenant("STANDARD"));
+    Reply r =
+        dev.post(
+            "/v1/chat/completions",
+            chat(
+                model,
+                "Reach me at ann.smith@example.com or +1 415-555-2671.",
+                ",\"stream\":true"));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(streamedText(r))
+        .isEqualTo("Write to ann.smith@example.com, or call +1 415-555-2671 today.");
+    assertThat(captured(path).get(0))
+        .doesNotContain("ann.smith@example.com")
+        .doesNotContain("415-555");
+  }
+
+  /** The provider at {@code path} streams {@code pieces} as content deltas, then its end. */
+  static void streams(String path, String... pieces) {
     StringBuilder sse = new StringBuilder();
     for (String p : pieces) {
       sse.append(
               "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
-                  + "\"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"")
-          .append(p)
-          .append("\"}}]}\n\n");
+                  + "\"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{\"content\":")
+          .append(Json.createValue(p))
+          .append("}}]}\n\n");
     }
     sse.append(
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"up\","
@@ -164,20 +183,17 @@ class SafetyIT {
                 aResponse()
                     .withHeader("Content-Type", "text/event-stream")
                     .withBody(sse.toString())));
-    String model = ledger.model(path, 1, 0, 0);
-    Api dev = developer(operator.createTenant("STANDARD"));
-    Reply r =
-        dev.post(
-            "/v1/chat/completions",
-            chat(
-                model,
-                "Reach me at ann.smith@example.com or +1 415-555-2671.",
-                ",\"stream\":true"));
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+  }
+
+  /** The content of every chunk of a streamed reply, in order. */
+  static String streamedText(Reply r) {
     StringBuilder text = new StringBuilder();
     for (String line : r.body().split("\n")) {
       if (line.startsWith("data: {")) {
         JsonObject chunk = Json.createReader(new StringReader(line.substring(6))).readObject();
+        if (!chunk.containsKey("choices")) {
+          continue;
+        }
         for (var c : chunk.getJsonArray("choices")) {
           JsonObject delta = c.asJsonObject().getJsonObject("delta");
           if (delta.containsKey("content") && !delta.isNull("content")) {
@@ -186,11 +202,52 @@ class SafetyIT {
         }
       }
     }
-    assertThat(text.toString())
-        .isEqualTo("Write to ann.smith@example.com, or call +1 415-555-2671 today.");
-    assertThat(captured(path).get(0))
-        .doesNotContain("ann.smith@example.com")
-        .doesNotContain("415-555");
+    return text.toString();
+  }
+
+  @Test
+  void a_streamed_answer_gets_the_output_checks_at_its_end() throws Exception {
+    String tenant = operator.createTenant("STANDARD");
+    assertThat(putPolicy(operator, tenant, "{\"policyTerms\":[\"guaranteed returns\"]}").status())
+        .isEqualTo(200);
+    Api dev = developer(tenant);
+
+    // a policy term (BLOCK once terms are set): the chunks went out, the refusal replaces [DONE]
+    String termPath = "stream-term-" + LedgerFixture.unique();
+    streams(termPath, "This fund has guaran", "teed returns of 12 %.");
+    Reply refused =
+        dev.post(
+            "/v1/chat/completions",
+            chat(ledger.model(termPath, 1, 0, 0), "Pitch me the fund.", ",\"stream\":true"));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(200);
+    assertThat(streamedText(refused)).isEqualTo("This fund has guaranteed returns of 12 %.");
+    assertThat(refused.body()).doesNotContain("[DONE]");
+    String last = refused.body().strip().lines().reduce((a, b) -> b).orElseThrow();
+    JsonObject problem = Json.createReader(new StringReader(last.substring(6))).readObject();
+    assertThat(problem.getString("check")).isEqualTo("policy_terms");
+    assertThat(problem.getJsonObject("error").getString("code")).isEqualTo("safety_blocked");
+    JsonObject d = decision(tenant, refused.header("x-request-id"));
+    assertThat(d.getString("outcome")).as(d.toString()).isEqualTo("blocked");
+    assertThat(d.getBoolean("streamed")).isTrue();
+    JsonObject terms = verdict(d, "policy_terms");
+    assertThat(terms.getString("mode")).isEqualTo("BLOCK");
+    assertThat(terms.getBoolean("flagged")).isTrue();
+
+    // PII the request did not carry (output_pii, MONITOR by default): answered, and recorded
+    String leakPath = "stream-leak-" + LedgerFixture.unique();
+    streams(leakPath, "Ask bob.jones@", "example.org for the numbers.");
+    Reply leaked =
+        dev.post(
+            "/v1/chat/completions",
+            chat(ledger.model(leakPath, 1, 0, 0), "Who knows the numbers?", ",\"stream\":true"));
+    assertThat(leaked.status()).as(leaked.toString()).isEqualTo(200);
+    assertThat(leaked.body()).contains("data: [DONE]");
+    JsonObject l = decision(tenant, leaked.header("x-request-id"));
+    assertThat(l.getString("outcome")).as(l.toString()).isEqualTo("ok");
+    JsonObject leak = verdict(l, "output_pii");
+    assertThat(leak.getString("mode")).isEqualTo("MONITOR");
+    assertThat(leak.getBoolean("flagged")).isTrue();
+    assertThat(leak.getString("reason")).contains("EMAIL").doesNotContain("bob.jones");
   }
 
   @Test

@@ -401,10 +401,10 @@ public class DefaultGateway implements Gateway {
     CallReport report = call.report();
     if (report != null) {
       report.sent(screened.request());
-      // a stream gets no output checks: the verdicts are final once its input is admitted
+      // the input's verdicts; the output checks at the stream's end add theirs
       report.safety(screened.screen().verdicts());
     }
-    return stream(call, screened.request(), safety.stream(screened, listener));
+    return stream(call, screened.request(), safety.stream(call, screened, listener));
   }
 
   private StreamHandle stream(GatewayCall call, ChatRequest request, ChunkListener listener) {

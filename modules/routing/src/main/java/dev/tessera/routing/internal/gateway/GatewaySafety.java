@@ -2,6 +2,7 @@ package dev.tessera.routing.internal.gateway;
 
 import dev.tessera.governance.api.safety.CheckMode;
 import dev.tessera.governance.api.safety.Safety;
+import dev.tessera.governance.api.safety.SafetyBlockedException;
 import dev.tessera.governance.api.safety.SafetyChecks;
 import dev.tessera.governance.api.safety.SafetyScreen;
 import dev.tessera.governance.api.safety.StreamRestorer;
@@ -251,19 +252,31 @@ public class GatewaySafety {
     return new ChatResponse(answer.id(), answer.model(), choices, answer.usage());
   }
 
+  /** What a streamed choice's output checks read, at most: beyond it the rest is not checked. */
+  static final int STREAM_CHECK_LIMIT = 1 << 20;
+
   /**
    * Restores placeholders in a stream: per choice (and per tool call) a restorer holds back a tail
-   * that may be a placeholder's beginning, released with the choice's finish or at the end.
+   * that may be a placeholder's beginning, released with the choice's finish or at the end. The
+   * output checks (PII leakage, policy terms, groundedness) read each choice's whole answer when
+   * the stream ends: their verdicts join the decision, and a block-mode check that flags ends the
+   * stream with its refusal instead of its end marker (the chunks are already out and charged).
    */
-  ChunkListener stream(Screened s, ChunkListener downstream) {
+  ChunkListener stream(GatewayCall call, Screened s, ChunkListener downstream) {
     SafetyScreen screen = s.screen();
-    if (screen.restoresNothing()) {
+    boolean checks =
+        screen.mode(SafetyChecks.OUTPUT_PII) != CheckMode.OFF
+            || screen.mode(SafetyChecks.POLICY_TERMS) != CheckMode.OFF
+            || screen.mode(SafetyChecks.GROUNDEDNESS) != CheckMode.OFF;
+    boolean restores = !screen.restoresNothing();
+    if (!restores && !checks) {
       screen.finish();
       return downstream;
     }
     return new ChunkListener() {
       private final Map<Integer, StreamRestorer> text = new HashMap<>();
       private final Map<Long, StreamRestorer> args = new HashMap<>();
+      private final Map<Integer, StringBuilder> answers = new HashMap<>();
       private String lastId;
       private String lastModel;
 
@@ -271,7 +284,17 @@ public class GatewaySafety {
       public void onChunk(ChatChunk chunk) {
         lastId = chunk.id();
         lastModel = chunk.model();
-        if (chunk.choices().isEmpty()) {
+        if (checks) {
+          for (ChunkChoice c : chunk.choices()) {
+            if (c.content() != null) {
+              StringBuilder a = answers.computeIfAbsent(c.index(), i -> new StringBuilder());
+              if (a.length() < STREAM_CHECK_LIMIT) {
+                a.append(c.content(), 0, Math.min(c.content().length(), STREAM_CHECK_LIMIT));
+              }
+            }
+          }
+        }
+        if (chunk.choices().isEmpty() || !restores) {
           downstream.onChunk(chunk);
           return;
         }
@@ -319,8 +342,24 @@ public class GatewaySafety {
         if (!rest.isEmpty()) {
           downstream.onChunk(new ChatChunk(lastId, lastModel, rest, null));
         }
+        SafetyBlockedException refused = null;
+        for (StringBuilder answer : answers.values()) {
+          try {
+            screen.answer(answer.toString()); // still masked, as the provider wrote it
+          } catch (SafetyBlockedException blocked) {
+            refused = blocked;
+            break;
+          }
+        }
+        if (checks && call.report() != null) {
+          call.report().safety(screen.verdicts());
+        }
         screen.finish();
-        downstream.onComplete();
+        if (refused != null) {
+          downstream.onRefused(refused);
+        } else {
+          downstream.onComplete();
+        }
       }
 
       @Override

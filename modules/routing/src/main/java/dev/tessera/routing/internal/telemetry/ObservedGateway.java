@@ -121,6 +121,15 @@ public abstract class ObservedGateway implements Gateway {
                   }
                   listener.onError(failure);
                 }
+
+                @Override
+                public void onRefused(dev.tessera.tenancy.api.TesseraException refusal) {
+                  // the upstream call succeeded; the refusal is safety's verdict on the answer
+                  if (done.compareAndSet(false, true)) {
+                    streamEnded(obs, request, model[0], usage[0], null);
+                  }
+                  listener.onRefused(refusal);
+                }
               });
       obs.primary = h.servedModel();
       return new StreamHandle() {
