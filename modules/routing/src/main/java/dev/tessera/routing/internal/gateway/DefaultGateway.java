@@ -10,54 +10,38 @@ import dev.tessera.routing.api.Embedding;
 import dev.tessera.routing.api.EmbeddingRequest;
 import dev.tessera.routing.api.EmbeddingResponse;
 import dev.tessera.routing.api.EmbeddingResult;
-import dev.tessera.routing.api.Fallback;
 import dev.tessera.routing.api.Gateway;
 import dev.tessera.routing.api.GatewayCall;
 import dev.tessera.routing.api.GatewayResult;
 import dev.tessera.routing.api.ModelInfo;
 import dev.tessera.routing.api.ProviderException;
-import dev.tessera.routing.api.ResponseFormat;
-import dev.tessera.routing.api.RoutingPolicies;
 import dev.tessera.routing.api.RoutingPolicy;
 import dev.tessera.routing.api.StreamHandle;
-import dev.tessera.routing.api.UnknownModelException;
 import dev.tessera.routing.api.UpstreamAttempt;
 import dev.tessera.routing.api.Usage;
-import dev.tessera.routing.internal.catalog.TenantProviderKeys;
 import dev.tessera.routing.internal.local.TokenEstimate;
 import dev.tessera.routing.internal.resilience.Attempt;
 import dev.tessera.routing.internal.resilience.CallFailedException;
-import dev.tessera.routing.internal.resilience.Deployment;
-import dev.tessera.routing.internal.resilience.FallbackConsent;
-import dev.tessera.routing.internal.resilience.HealthScore;
-import dev.tessera.routing.internal.resilience.ModelTier;
 import dev.tessera.routing.internal.resilience.Outcome;
 import dev.tessera.routing.internal.resilience.ResilientCall;
 import dev.tessera.routing.internal.telemetry.GatewayTracing;
 import dev.tessera.routing.spi.ChatStreamListener;
 import dev.tessera.routing.spi.ProviderAdapter;
-import dev.tessera.tenancy.api.Tier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The gateway's request path: route (primary and stand-ins), answer from the cache when the request
@@ -73,137 +57,15 @@ public class DefaultGateway implements Gateway {
 
   private static final Logger LOG = Logger.getLogger(DefaultGateway.class.getName());
 
-  @Inject Router router;
   @Inject ModelCatalog catalog;
   @Inject ResponseCache cache;
   @Inject SemanticCache semanticCache;
-  @Inject TenantProviderKeys providerKeys;
   @Inject Resilience resilience;
   @Inject Metering metering;
-  @Inject BudgetPressure budget;
-  @Inject RoutingPolicies policies;
   @Inject GatewayTracing tracing;
   @Inject @Any Instance<ProviderAdapter> adapters;
   @Inject GatewaySafety safety;
-
-  @Inject
-  @ConfigProperty(name = "tessera.gateway.fallback", defaultValue = "EQUIVALENT")
-  String defaultFallback;
-
-  /** The routing decision: deployments in the order they may serve, and their catalog entries. */
-  private record Plan(
-      CatalogModel primary,
-      List<Deployment> deployments,
-      Map<String, CatalogModel> byId,
-      String route,
-      FallbackConsent consent,
-      RoutingPolicy policy,
-      Demand demand) {
-
-    /** Free primaries (the built-in models) hold nothing: a fallback is charged at most their 0. */
-    boolean free() {
-      return primary.price().isFree();
-    }
-
-    /** The most output the call may produce: its max_tokens (per choice), else the model's room. */
-    long maxOutputTokens(ChatRequest request) {
-      return maxOutput(request, primary, demand);
-    }
-
-    /** The plan's model that a streamed chunk names, else the primary. */
-    CatalogModel named(String model) {
-      if (model != null) {
-        for (CatalogModel m : byId.values()) {
-          if (m.name().equals(model)) {
-            return m;
-          }
-        }
-      }
-      return primary;
-    }
-  }
-
-  private Plan plan(GatewayCall call, ChatRequest request) {
-    RoutingPolicy policy = policies.get(call.tenant());
-    Router.Entitlement entitlement = entitlement(call, policy);
-    Set<String> needs = needs(request);
-    Demand demand = Demand.of(request);
-    String asked = policy.resolve(request.model());
-    CatalogModel primary = router.chat(asked, needs, entitlement, demand);
-    String route = "primary";
-    if (("auto".equals(asked) || asked == null || asked.isBlank())
-        && budget.tight(call, primary, demand.inputTokens(), maxOutput(request, primary, demand))) {
-      // credits are running low: the cheapest model that can do the job, not an escalation
-      CatalogModel cheapest = router.chat("fast", needs, entitlement, demand);
-      if (cheapest.tier() < primary.tier()
-          || cheapest.outputPricePerMillion() < primary.outputPricePerMillion()) {
-        primary = cheapest;
-        route = "budget";
-      }
-    }
-    if (primary.name().equals(policy.championModel())
-        && policy.challengerShare() > 0
-        && ThreadLocalRandom.current().nextInt(100) < policy.challengerShare()) {
-      try {
-        primary = router.chat(policy.challengerModel(), needs, entitlement, demand);
-        route = "challenger";
-      } catch (UnknownModelException notEntitled) {
-        LOG.fine("ROUTING-0501 challenger not routable for tenant " + call.tenant());
-      }
-    }
-    Function<CatalogModel, HealthScore> health =
-        m -> resilience.health().scoreOf(deployment(m).id());
-    UnaryOperator<CatalogModel> credentials = ownKeys(call);
-    List<CatalogModel> candidates =
-        HealthOrder.withinLatency(
-            HealthOrder.order(
-                router.candidatesFor(primary, needs, entitlement, demand).stream()
-                    .map(credentials)
-                    .toList(),
-                health),
-            health,
-            policy.maxLatencyMs());
-    primary = candidates.get(0);
-    Map<String, CatalogModel> byId = new HashMap<>();
-    List<Deployment> deployments = new ArrayList<>();
-    for (CatalogModel c : candidates) {
-      Deployment d = deployment(c);
-      if (byId.putIfAbsent(d.id(), c) == null) {
-        deployments.add(d);
-      }
-    }
-    return new Plan(primary, deployments, byId, route, consent(call, policy), policy, demand);
-  }
-
-  /**
-   * Puts the tenant's own provider keys (bring your own key) on the deployments of those providers;
-   * every other deployment keeps the platform's credential.
-   */
-  private UnaryOperator<CatalogModel> ownKeys(GatewayCall call) {
-    Map<UUID, String> own = providerKeys.keysFor(call.tenant());
-    if (own.isEmpty()) {
-      return UnaryOperator.identity();
-    }
-    String tenant = call.tenant().toString();
-    return m -> {
-      String key = m.providerId() == null ? null : own.get(m.providerId());
-      return key == null ? m : m.withTenantKey(tenant, key);
-    };
-  }
-
-  static long maxOutput(ChatRequest request, CatalogModel model, Demand demand) {
-    int n = request.n() == null ? 1 : Math.max(1, request.n());
-    return request.maxTokens() != null
-        ? (long) request.maxTokens() * n
-        : Math.max(0, (long) model.contextWindow() - demand.inputTokens()) * n;
-  }
-
-  /** The tiers and regions a tenant may use: its policy, else its tenant tier's default. */
-  static Router.Entitlement entitlement(GatewayCall call, RoutingPolicy policy) {
-    int maxTier =
-        policy.maxTier() != null ? policy.maxTier() : (call.tier() == Tier.STANDARD ? 2 : 3);
-    return new Router.Entitlement(maxTier, policy.allowedRegions());
-  }
+  @Inject RoutePlanner planner;
 
   @Override
   public GatewayResult chat(GatewayCall call, ChatRequest request) {
@@ -258,7 +120,7 @@ public class DefaultGateway implements Gateway {
    */
   private GatewayResult answer(
       GatewayCall call, ChatRequest request, UnaryOperator<ChatResponse> gate) {
-    Plan plan = tracing.step("route", () -> plan(call, request));
+    RoutePlanner.Plan plan = tracing.step("route", () -> planner.plan(call, request));
     CatalogModel primary = plan.primary();
     CallReport report = call.report();
     if (report != null && report.route() == null) {
@@ -308,20 +170,20 @@ public class DefaultGateway implements Gateway {
             plan.route());
       }
     }
-    Metering.Meter meter =
-        plan.free()
-            ? null
-            : metering.hold(
-                call, primary, plan.demand().inputTokens(), plan.maxOutputTokens(request));
+    Metering.Charge charge =
+        metering.open(call, primary, plan.demand().inputTokens(), plan.maxOutputTokens(request));
     Outcome outcome;
     try {
-      ResilientCall running =
-          resilience.caller().chat(plan.deployments(), request, call.deadline(), plan.consent());
-      outcome = await(running.outcome(), call, primary, running);
+      outcome =
+          charge.call(
+              () -> {
+                ResilientCall running =
+                    resilience
+                        .caller()
+                        .chat(plan.deployments(), request, call.deadline(), plan.consent());
+                return await(running.outcome(), call, primary, running);
+              });
     } catch (RuntimeException failed) {
-      if (meter != null) {
-        meter.release("the call failed: " + failed.getClass().getSimpleName());
-      }
       if (report != null && failed instanceof CallFailedException f) {
         report.attempted(attempts(plan, f.attempts()));
       }
@@ -336,16 +198,10 @@ public class DefaultGateway implements Gateway {
     try {
       gated = gate.apply(answer);
     } catch (RuntimeException refused) {
-      if (meter != null) {
-        meter.release("refused by a guardrail");
-      }
+      charge.release("refused by a guardrail");
       throw refused;
     }
-    Long charged =
-        meter != null
-            ? meter.settle(served, answer.usage(), CacheStatus.MISS)
-            : Long.valueOf(
-                metering.chargeNow(call, primary, served, answer.usage(), CacheStatus.MISS));
+    Long charged = charge.settle(served, answer.usage(), CacheStatus.MISS);
     if (report != null) {
       report.charged(charged);
     }
@@ -374,7 +230,7 @@ public class DefaultGateway implements Gateway {
    * provider, and reused from the tenant's embeddings cache when the same text was embedded before.
    */
   private float[] embedQuestion(GatewayCall call, String text) {
-    CatalogModel model = router.embedding(QUESTION_EMBEDDER, Router.Entitlement.ANY);
+    CatalogModel model = planner.anyTenant(QUESTION_EMBEDDER);
     var known = cache.embedding(call.tenant(), model.name(), text);
     if (known.isPresent()) {
       return known.get();
@@ -408,49 +264,40 @@ public class DefaultGateway implements Gateway {
   }
 
   private StreamHandle stream(GatewayCall call, ChatRequest request, ChunkListener listener) {
-    Plan plan = tracing.step("route", () -> plan(call, request));
+    RoutePlanner.Plan plan = tracing.step("route", () -> planner.plan(call, request));
     CatalogModel primary = plan.primary();
     CallReport report = call.report();
     if (report != null) {
       report.routed(plan.route(), null);
     }
-    Metering.Meter meter =
-        plan.free()
-            ? null
-            : metering.hold(
-                call, primary, plan.demand().inputTokens(), plan.maxOutputTokens(request));
+    Metering.Charge charge =
+        metering.open(call, primary, plan.demand().inputTokens(), plan.maxOutputTokens(request));
     StreamMeter produced = new StreamMeter(plan.demand().inputTokens());
-    Runnable settle = () -> settleStream(call, plan, meter, produced);
+    Runnable settle = () -> settleStream(call, plan, charge, produced);
     long started = System.nanoTime();
-    ResilientCall running;
-    try {
-      running =
-          resilience.caller().stream(
-              plan.deployments(),
-              request,
-              call.deadline(),
-              plan.consent(),
-              new ChatStreamListener() {
-                @Override
-                public void onChunk(ChatChunk chunk) {
-                  produced.observe(chunk);
-                  listener.onChunk(chunk);
-                }
+    ResilientCall running =
+        charge.call(
+            () ->
+                resilience.caller().stream(
+                    plan.deployments(),
+                    request,
+                    call.deadline(),
+                    plan.consent(),
+                    new ChatStreamListener() {
+                      @Override
+                      public void onChunk(ChatChunk chunk) {
+                        produced.observe(chunk);
+                        listener.onChunk(chunk);
+                      }
 
-                // the end is taken from the call's outcome below, which carries its attempts
+                      // the end is taken from the call's outcome below, which carries its attempts
 
-                @Override
-                public void onComplete() {}
+                      @Override
+                      public void onComplete() {}
 
-                @Override
-                public void onError(ProviderException failure) {}
-              });
-    } catch (RuntimeException failed) {
-      if (meter != null) {
-        meter.release("the call failed: " + failed.getClass().getSimpleName());
-      }
-      throw failed;
-    }
+                      @Override
+                      public void onError(ProviderException failure) {}
+                    }));
     // completes right after the listener above heard the end: settle, report, then pass it on
     running
         .outcome()
@@ -520,7 +367,7 @@ public class DefaultGateway implements Gateway {
   }
 
   /** The attempts of a call as the decision log names them: catalog model, provider kind. */
-  private static List<UpstreamAttempt> attempts(Plan plan, List<Attempt> made) {
+  private static List<UpstreamAttempt> attempts(RoutePlanner.Plan plan, List<Attempt> made) {
     List<UpstreamAttempt> out = new ArrayList<>(made.size());
     String primary = plan.deployments().get(0).id();
     for (Attempt a : made) {
@@ -543,7 +390,7 @@ public class DefaultGateway implements Gateway {
    * one, else an estimate from the streamed text), nothing produced releases it all.
    */
   private void settleStream(
-      GatewayCall call, Plan plan, Metering.Meter meter, StreamMeter produced) {
+      GatewayCall call, RoutePlanner.Plan plan, Metering.Charge charge, StreamMeter produced) {
     if (!produced.finish()) {
       return;
     }
@@ -551,13 +398,10 @@ public class DefaultGateway implements Gateway {
     try {
       CatalogModel served = plan.named(produced.model());
       Long charged = 0L;
-      if (meter == null) {
-        charged =
-            metering.chargeNow(call, plan.primary(), served, produced.usage(), CacheStatus.MISS);
-      } else if (produced.any()) {
-        charged = meter.settle(served, produced.usage(), CacheStatus.MISS);
+      if (produced.any() || !charge.holds()) {
+        charged = charge.settle(served, produced.usage(), CacheStatus.MISS);
       } else {
-        meter.release("the stream produced nothing");
+        charge.release("the stream produced nothing");
       }
       if (report != null) {
         report.charged(charged);
@@ -573,9 +417,7 @@ public class DefaultGateway implements Gateway {
 
   @Override
   public EmbeddingResult embed(GatewayCall call, EmbeddingRequest asked) {
-    CatalogModel model =
-        ownKeys(call)
-            .apply(router.embedding(asked.model(), entitlement(call, policies.get(call.tenant()))));
+    CatalogModel model = planner.embedding(call, asked.model());
     // governance: inputs masked before they leave; the in-process model sends nothing anywhere
     EmbeddingRequest request =
         "local".equals(model.providerKind()) ? asked : safety.embedding(call, asked);
@@ -598,25 +440,17 @@ public class DefaultGateway implements Gateway {
       EmbeddingRequest routed =
           new EmbeddingRequest(model.name(), missing, request.dimensions(), request.user());
       long inputTokens = missing.stream().mapToLong(TokenEstimate::of).sum();
-      Metering.Meter meter =
-          model.price().isFree() ? null : metering.hold(call, model, inputTokens, 0);
-      EmbeddingResponse answer;
-      try {
-        answer =
-            await(
-                adapter(model).embed(model.endpoint(), routed, call.deadline()), call, model, null);
-      } catch (RuntimeException failed) {
-        if (meter != null) {
-          meter.release("the call failed: " + failed.getClass().getSimpleName());
-        }
-        throw failed;
-      }
+      Metering.Charge charge = metering.open(call, model, inputTokens, 0);
+      EmbeddingResponse answer =
+          charge.call(
+              () ->
+                  await(
+                      adapter(model).embed(model.endpoint(), routed, call.deadline()),
+                      call,
+                      model,
+                      null));
       usage = answer.usage();
-      if (meter != null) {
-        meter.settle(model, usage, CacheStatus.MISS);
-      } else {
-        metering.chargeNow(call, model, model, usage, CacheStatus.MISS);
-      }
+      charge.settle(model, usage, CacheStatus.MISS);
       for (Embedding e : answer.data()) {
         int at = missingAt.get(e.index());
         vectors[at] = e.vector();
@@ -643,7 +477,7 @@ public class DefaultGateway implements Gateway {
   public List<ModelInfo> models(GatewayCall call) {
     List<ModelInfo> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    Router.Entitlement entitlement = entitlement(call, policies.get(call.tenant()));
+    Router.Entitlement entitlement = planner.entitlement(call);
     for (CatalogModel.Kind kind : CatalogModel.Kind.values()) {
       for (CatalogModel m : catalog.byKind(kind)) {
         if (entitlement.allows(m) && seen.add(m.name())) {
@@ -657,42 +491,6 @@ public class DefaultGateway implements Gateway {
       out.add(new ModelInfo(alias, "tessera", "alias", "auto", STARTED));
     }
     return out;
-  }
-
-  /** A catalog entry as the failure-handling layer sees it: one deployment, with its breaker. */
-  static Deployment deployment(CatalogModel m) {
-    return new Deployment(
-        m.name()
-            + "@"
-            + m.endpoint().baseUrl()
-            + "#"
-            + m.endpoint().upstreamModel()
-            + (m.credentialScope() == null ? "" : "~" + m.credentialScope()),
-        m.name(),
-        m.providerKind(),
-        ModelTier.values()[m.tier()],
-        m.endpoint(),
-        m.weight());
-  }
-
-  private FallbackConsent consent(GatewayCall call, RoutingPolicy policy) {
-    Fallback f =
-        call.fallback() != null
-            ? call.fallback()
-            : policy.fallback() != null ? policy.fallback() : Fallback.valueOf(defaultFallback);
-    return FallbackConsent.valueOf(f.name());
-  }
-
-  /** What a request needs from a model beyond plain chat. */
-  private static Set<String> needs(ChatRequest r) {
-    Set<String> needs = new HashSet<>();
-    if (!r.tools().isEmpty()) {
-      needs.add("tools");
-    }
-    if (r.responseFormat().type() != ResponseFormat.Type.TEXT) {
-      needs.add("json");
-    }
-    return needs;
   }
 
   private ProviderAdapter adapter(CatalogModel model) {

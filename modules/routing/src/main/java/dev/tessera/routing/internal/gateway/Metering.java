@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -86,8 +87,64 @@ public class Metering {
     }
   }
 
+  /**
+   * A call's charge from before its provider is asked until it answered, the one place the hold →
+   * call → release → settle sequence is written: a priced primary holds its worst case first (a
+   * free one holds nothing); {@link #call} releases the hold when the call throws; {@link #settle}
+   * charges what was served (the hold's settle, or one charge when nothing was held); {@link
+   * #release} gives the hold back (a refused answer, a stream that produced nothing).
+   */
+  final class Charge {
+    private final GatewayCall call;
+    private final CatalogModel requested;
+    private final Meter meter; // null when the primary is free
+
+    private Charge(GatewayCall call, CatalogModel requested, Meter meter) {
+      this.call = call;
+      this.requested = requested;
+      this.meter = meter;
+    }
+
+    /** True when credits were held for the call. */
+    boolean holds() {
+      return meter != null;
+    }
+
+    /** Runs the upstream call; when it throws, the hold goes back before the failure travels on. */
+    <T> T call(Supplier<T> upstream) {
+      try {
+        return upstream.get();
+      } catch (RuntimeException failed) {
+        release("the call failed: " + failed.getClass().getSimpleName());
+        throw failed;
+      }
+    }
+
+    /** Charges what {@code served} used; answers the charge (null when the ledger is unknown). */
+    Long settle(CatalogModel served, Usage usage, CacheStatus cache) {
+      return meter != null
+          ? meter.settle(served, usage, cache)
+          : Long.valueOf(chargeNow(call, requested, served, usage, cache));
+    }
+
+    void release(String reason) {
+      if (meter != null) {
+        meter.release(reason);
+      }
+    }
+  }
+
+  /** Opens the charge of a call to {@code primary} (402 when the credits cannot cover it). */
+  Charge open(GatewayCall call, CatalogModel primary, long inputTokens, long maxOutputTokens) {
+    return new Charge(
+        call,
+        primary,
+        primary.price().isFree() ? null : hold(call, primary, inputTokens, maxOutputTokens));
+  }
+
   /** Holds the worst case of a call to {@code requested} (402 when the credits cannot cover it). */
-  Meter hold(GatewayCall call, CatalogModel requested, long inputTokens, long maxOutputTokens) {
+  private Meter hold(
+      GatewayCall call, CatalogModel requested, long inputTokens, long maxOutputTokens) {
     ledger.reserve(holdRequest(call, requested, inputTokens, maxOutputTokens));
     return new Meter(call, requested);
   }
