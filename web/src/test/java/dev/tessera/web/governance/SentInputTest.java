@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.routing.api.ChatMessage;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ContentPart;
-import dev.tessera.routing.api.Role;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ToolCall;
 import dev.tessera.routing.codec.OpenAiRequests;
 import jakarta.json.Json;
@@ -20,7 +20,7 @@ class SentInputTest {
         List.of(
             ChatMessage.system("You help <CUSTOMER_1>."),
             new ChatMessage(
-                Role.USER,
+                MessageRole.USER,
                 List.of(
                     new ContentPart.Text("Mail <EMAIL_1> \"now\"\n\\ \t\u0002"),
                     new ContentPart.Image("https://img.example/a.png", "low")),

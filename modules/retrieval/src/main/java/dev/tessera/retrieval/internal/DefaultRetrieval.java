@@ -6,7 +6,7 @@ import dev.tessera.routing.api.ChatMessage;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.Gateway;
 import dev.tessera.routing.api.GatewayResult;
-import dev.tessera.routing.api.Role;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.tenancy.api.InvalidInputException;
 import dev.tessera.tenancy.api.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -481,7 +481,7 @@ class DefaultRetrieval implements Retrieval {
         retrieval, Set.of("knowledge_bases", "max_sources", "min_evidence"));
     String question = null;
     for (int i = request.messages().size() - 1; i >= 0 && question == null; i--) {
-      if (request.messages().get(i).role() == Role.USER) {
+      if (request.messages().get(i).role() == MessageRole.USER) {
         question = request.messages().get(i).text();
       }
     }

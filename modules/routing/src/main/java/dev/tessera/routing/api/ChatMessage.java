@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * carry the {@code toolCallId} they answer and the result as content.
  */
 public record ChatMessage(
-    Role role,
+    MessageRole role,
     List<ContentPart> content,
     List<ToolCall> toolCalls,
     String toolCallId,
@@ -19,34 +19,34 @@ public record ChatMessage(
     Objects.requireNonNull(role, "role");
     content = content == null ? List.of() : List.copyOf(content);
     toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
-    if (role == Role.TOOL) {
+    if (role == MessageRole.TOOL) {
       Objects.requireNonNull(toolCallId, "toolCallId");
     }
   }
 
   public static ChatMessage system(String text) {
-    return of(Role.SYSTEM, text);
+    return of(MessageRole.SYSTEM, text);
   }
 
   public static ChatMessage user(String text) {
-    return of(Role.USER, text);
+    return of(MessageRole.USER, text);
   }
 
   public static ChatMessage assistant(String text) {
-    return of(Role.ASSISTANT, text);
+    return of(MessageRole.ASSISTANT, text);
   }
 
   /** An assistant turn that called tools (with optional text alongside). */
   public static ChatMessage assistant(String text, List<ToolCall> toolCalls) {
-    return new ChatMessage(Role.ASSISTANT, textParts(text), toolCalls, null, null);
+    return new ChatMessage(MessageRole.ASSISTANT, textParts(text), toolCalls, null, null);
   }
 
   /** The result of the tool call {@code toolCallId}. */
   public static ChatMessage toolResult(String toolCallId, String result) {
-    return new ChatMessage(Role.TOOL, textParts(result), null, toolCallId, null);
+    return new ChatMessage(MessageRole.TOOL, textParts(result), null, toolCallId, null);
   }
 
-  private static ChatMessage of(Role role, String text) {
+  private static ChatMessage of(MessageRole role, String text) {
     return new ChatMessage(role, textParts(text), null, null, null);
   }
 

@@ -5,7 +5,7 @@ import java.util.List;
 /** The change to one choice carried by a stream chunk; absent fields are {@code null}. */
 public record ChunkChoice(
     int index,
-    Role role,
+    MessageRole role,
     String content,
     List<ToolCallDelta> toolCalls,
     FinishReason finishReason) {

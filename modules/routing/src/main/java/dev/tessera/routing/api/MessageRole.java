@@ -3,7 +3,7 @@ package dev.tessera.routing.api;
 import java.util.Locale;
 
 /** Who authored a chat message, in the OpenAI vocabulary every adapter translates from. */
-public enum Role {
+public enum MessageRole {
   SYSTEM,
   USER,
   ASSISTANT,
@@ -15,7 +15,7 @@ public enum Role {
   }
 
   /** Parses an OpenAI role name; {@code developer} is the newer alias of {@code system}. */
-  public static Role fromWire(String value) {
+  public static MessageRole fromWire(String value) {
     if ("developer".equals(value)) {
       return SYSTEM;
     }

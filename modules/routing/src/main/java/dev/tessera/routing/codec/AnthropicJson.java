@@ -6,7 +6,7 @@ import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ChatResponse;
 import dev.tessera.routing.api.ContentPart;
 import dev.tessera.routing.api.FinishReason;
-import dev.tessera.routing.api.Role;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ToolCall;
 import dev.tessera.routing.api.ToolChoice;
 import dev.tessera.routing.api.ToolDefinition;
@@ -136,7 +136,11 @@ public final class AnthropicJson {
     if (!parts.isEmpty() || !calls.isEmpty()) {
       b.message(
           new ChatMessage(
-              role.equals("user") ? Role.USER : Role.ASSISTANT, parts, calls, null, null));
+              role.equals("user") ? MessageRole.USER : MessageRole.ASSISTANT,
+              parts,
+              calls,
+              null,
+              null));
     }
   }
 

@@ -4,8 +4,8 @@ import dev.tessera.routing.api.ChatMessage;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ContentPart;
 import dev.tessera.routing.api.EmbeddingRequest;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ResponseFormat;
-import dev.tessera.routing.api.Role;
 import dev.tessera.routing.api.ToolCall;
 import dev.tessera.routing.api.ToolChoice;
 import dev.tessera.routing.api.ToolDefinition;
@@ -97,9 +97,9 @@ public final class OpenAiRequests {
   private static ChatMessage message(JsonValue v, String path) {
     JsonObject m = object(v, path);
     String roleName = string(m, "role", true);
-    Role role;
+    MessageRole role;
     try {
-      role = Role.fromWire(roleName);
+      role = MessageRole.fromWire(roleName);
     } catch (IllegalArgumentException e) {
       throw InvalidInputException.field(path + ".role", "unknown role '" + roleName + "'");
     }
@@ -115,7 +115,7 @@ public final class OpenAiRequests {
                 string(c, "id", true), string(f, "name", true), string(f, "arguments", false)));
       }
     }
-    String toolCallId = string(m, "tool_call_id", role == Role.TOOL);
+    String toolCallId = string(m, "tool_call_id", role == MessageRole.TOOL);
     return new ChatMessage(role, parts, calls, toolCallId, string(m, "name", false));
   }
 

@@ -26,8 +26,8 @@ import java.util.logging.Logger;
  * the embedded PostgreSQL included.
  */
 @ApplicationScoped
-public class DataPlatform implements PlatformStatus {
-  private static final Logger LOG = Logger.getLogger(DataPlatform.class.getName());
+public class DataLayerStartup implements PlatformStatus {
+  private static final Logger LOG = Logger.getLogger(DataLayerStartup.class.getName());
 
   @Inject PlatformSettings settings;
   @Inject LocalSecrets secrets;
@@ -123,7 +123,7 @@ public class DataPlatform implements PlatformStatus {
 
   /** Drivers this application registered must not outlive it (class-loader leak on undeploy). */
   private static void deregisterDrivers() {
-    ClassLoader ours = DataPlatform.class.getClassLoader();
+    ClassLoader ours = DataLayerStartup.class.getClassLoader();
     for (Driver d : java.util.Collections.list(DriverManager.getDrivers())) {
       if (d.getClass().getClassLoader() == ours) {
         try {

@@ -8,7 +8,7 @@ import java.util.List;
 /** Reads the connection pools' usage; nothing while the data layer is down. */
 @ApplicationScoped
 public class DefaultDatabasePools implements DatabasePools {
-  @Inject DataPlatform platform;
+  @Inject DataLayerStartup platform;
 
   @Override
   public List<PoolUsage> usage() {

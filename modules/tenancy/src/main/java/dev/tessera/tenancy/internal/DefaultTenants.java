@@ -34,7 +34,7 @@ import org.hibernate.Transaction;
 public class DefaultTenants implements Tenants {
   private static final Logger LOG = Logger.getLogger(DefaultTenants.class.getName());
 
-  @Inject DataPlatform platform;
+  @Inject DataLayerStartup platform;
   @Inject PlatformSettings settings;
   @Inject TenantPlacements placements;
   @Inject TierMover mover;

@@ -10,7 +10,7 @@ import java.sql.SQLException;
 /** Platform-table transactions on the shared database, as the application role. */
 @ApplicationScoped
 public class PlatformTransactions implements PlatformData {
-  @Inject DataPlatform platform;
+  @Inject DataLayerStartup platform;
 
   @Override
   public <T> T inPlatform(TenantData.Work<T> work) {

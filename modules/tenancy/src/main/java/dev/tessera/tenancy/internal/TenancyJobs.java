@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 public class TenancyJobs {
   private static final Logger LOG = Logger.getLogger(TenancyJobs.class.getName());
 
-  @Inject DataPlatform platform;
+  @Inject DataLayerStartup platform;
   @Inject TierMover mover;
   @Inject DefaultTenants tenants;
   @Inject PlatformSettings settings;

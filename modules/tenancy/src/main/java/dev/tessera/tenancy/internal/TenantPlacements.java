@@ -19,7 +19,7 @@ import org.hibernate.Session;
 class TenantPlacements {
   private static final long TTL_NANOS = 1_000_000_000L;
 
-  @Inject DataPlatform platform;
+  @Inject DataLayerStartup platform;
 
   private final Map<TenantId, Cached> cache = new ConcurrentHashMap<>();
   private final AtomicLong invalidations = new AtomicLong();

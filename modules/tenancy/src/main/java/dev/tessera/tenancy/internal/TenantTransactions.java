@@ -26,7 +26,7 @@ import org.postgresql.util.PSQLException;
  */
 @ApplicationScoped
 public class TenantTransactions implements TenantData {
-  @Inject DataPlatform platform;
+  @Inject DataLayerStartup platform;
   @Inject TenantPlacements placements;
 
   @Override

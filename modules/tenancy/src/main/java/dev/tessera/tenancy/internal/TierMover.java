@@ -34,7 +34,7 @@ import java.util.logging.Logger;
 class TierMover {
   private static final Logger LOG = Logger.getLogger(TierMover.class.getName());
 
-  @Inject DataPlatform platform;
+  @Inject DataLayerStartup platform;
   @Inject TenantPlacements placements;
 
   TierMoveReport move(TenantId tenant, Tier target) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A data layer that cannot start says so to anyone asking (/health/ready, 503 bodies) without the
  * internal cause: hosts, ports, database names and driver texts stay in the operator's log.
  */
-class DataPlatformFailureTest {
+class DataLayerStartupFailureTest {
 
   @Test
   void health_detail_and_503s_do_not_carry_the_startup_exception_text(@TempDir Path dir) {
@@ -27,7 +27,7 @@ class DataPlatformFailureTest {
     settings.appPassword = Optional.of("app-pw");
     LocalSecrets secrets = new LocalSecrets();
     secrets.settings = settings;
-    DataPlatform platform = new DataPlatform();
+    DataLayerStartup platform = new DataLayerStartup();
     platform.settings = settings;
     platform.secrets = secrets;
 

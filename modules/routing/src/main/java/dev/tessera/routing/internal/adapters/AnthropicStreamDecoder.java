@@ -7,7 +7,7 @@ import static dev.tessera.routing.internal.adapters.JsonSupport.string;
 import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChunkChoice;
 import dev.tessera.routing.api.FinishReason;
-import dev.tessera.routing.api.Role;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ToolCallDelta;
 import jakarta.json.JsonObject;
 import java.util.HashMap;
@@ -47,7 +47,7 @@ final class AnthropicStreamDecoder implements StreamDecoder {
         id = string(message, "id");
         model = string(message, "model");
         startUsage = object(message, "usage");
-        yield chunk(new ChunkChoice(0, Role.ASSISTANT, "", null, null));
+        yield chunk(new ChunkChoice(0, MessageRole.ASSISTANT, "", null, null));
       }
       case "content_block_start" -> blockStart(o.getInt("index"), o.getJsonObject("content_block"));
       case "content_block_delta" -> blockDelta(o.getInt("index"), o.getJsonObject("delta"));

@@ -12,8 +12,8 @@ import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ChatResponse;
 import dev.tessera.routing.api.ContentPart;
 import dev.tessera.routing.api.FinishReason;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ResponseFormat;
-import dev.tessera.routing.api.Role;
 import dev.tessera.routing.api.ToolCall;
 import dev.tessera.routing.api.ToolChoice;
 import dev.tessera.routing.api.Usage;
@@ -52,11 +52,11 @@ final class AnthropicWire {
     JsonArrayBuilder messages = JSON.createArrayBuilder();
     JsonArrayBuilder pendingToolResults = null;
     for (ChatMessage m : r.messages()) {
-      if (m.role() == Role.SYSTEM) {
+      if (m.role() == MessageRole.SYSTEM) {
         system.add(m.text());
         continue;
       }
-      if (m.role() == Role.TOOL) {
+      if (m.role() == MessageRole.TOOL) {
         // Every result for one assistant turn's tool_use blocks must sit in one user message.
         if (pendingToolResults == null) {
           pendingToolResults = JSON.createArrayBuilder();
@@ -75,7 +75,7 @@ final class AnthropicWire {
       }
       messages.add(
           obj()
-              .put("role", m.role() == Role.ASSISTANT ? "assistant" : "user")
+              .put("role", m.role() == MessageRole.ASSISTANT ? "assistant" : "user")
               .put("content", blocks(m))
               .build());
     }

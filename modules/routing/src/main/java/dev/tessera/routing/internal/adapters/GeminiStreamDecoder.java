@@ -8,7 +8,7 @@ import static dev.tessera.routing.internal.adapters.JsonSupport.string;
 import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChunkChoice;
 import dev.tessera.routing.api.FinishReason;
-import dev.tessera.routing.api.Role;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ToolCall;
 import dev.tessera.routing.api.ToolCallDelta;
 import dev.tessera.routing.api.Usage;
@@ -88,7 +88,7 @@ final class GeminiStreamDecoder implements StreamDecoder {
               ? FinishReason.TOOL_CALLS
               : GeminiWire.finishReason(reason);
     }
-    Role role = sentRole ? null : Role.ASSISTANT;
+    MessageRole role = sentRole ? null : MessageRole.ASSISTANT;
     sentRole = true;
     return new ChunkChoice(index, role, text.length() == 0 ? null : text.toString(), calls, finish);
   }

@@ -13,8 +13,8 @@ import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ChatResponse;
 import dev.tessera.routing.api.ContentPart;
 import dev.tessera.routing.api.FinishReason;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ResponseFormat;
-import dev.tessera.routing.api.Role;
 import dev.tessera.routing.api.ToolCall;
 import dev.tessera.routing.api.ToolChoice;
 import dev.tessera.routing.api.Usage;
@@ -47,11 +47,11 @@ final class GeminiWire {
     JsonArrayBuilder pendingResults = null;
     for (ChatMessage m : r.messages()) {
       m.toolCalls().forEach(c -> callNames.put(c.id(), c.name()));
-      if (m.role() == Role.SYSTEM) {
+      if (m.role() == MessageRole.SYSTEM) {
         system.add(m.text());
         continue;
       }
-      if (m.role() == Role.TOOL) {
+      if (m.role() == MessageRole.TOOL) {
         if (pendingResults == null) {
           pendingResults = JSON.createArrayBuilder();
         }
@@ -70,7 +70,7 @@ final class GeminiWire {
       }
       contents.add(
           obj()
-              .put("role", m.role() == Role.ASSISTANT ? "model" : "user")
+              .put("role", m.role() == MessageRole.ASSISTANT ? "model" : "user")
               .put("parts", parts(m))
               .build());
     }

@@ -18,8 +18,8 @@ import dev.tessera.routing.api.Embedding;
 import dev.tessera.routing.api.EmbeddingRequest;
 import dev.tessera.routing.api.EmbeddingResponse;
 import dev.tessera.routing.api.FinishReason;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ResponseFormat;
-import dev.tessera.routing.api.Role;
 import dev.tessera.routing.api.ToolCall;
 import dev.tessera.routing.api.ToolCallDelta;
 import dev.tessera.routing.api.ToolChoice;
@@ -188,7 +188,7 @@ public final class OpenAiWire {
       choices.add(
           new ChunkChoice(
               integer(c, "index"),
-              role == null ? null : Role.fromWire(role),
+              role == null ? null : MessageRole.fromWire(role),
               string(d, "content"),
               calls,
               FinishReason.fromWire(string(c, "finish_reason"))));

@@ -3,8 +3,8 @@ package dev.tessera.routing.internal.gateway;
 import dev.tessera.routing.api.ChatMessage;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ContentPart;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ResponseFormat;
-import dev.tessera.routing.api.Role;
 import dev.tessera.routing.internal.local.TokenEstimate;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -66,7 +66,7 @@ record Demand(int inputTokens, int outputTokens, int minimumTier) {
   static String lastUserText(ChatRequest r) {
     for (int i = r.messages().size() - 1; i >= 0; i--) {
       ChatMessage m = r.messages().get(i);
-      if (m.role() == Role.USER) {
+      if (m.role() == MessageRole.USER) {
         StringBuilder b = new StringBuilder();
         for (ContentPart p : m.content()) {
           if (p instanceof ContentPart.Text t) {

@@ -3,7 +3,7 @@ package dev.tessera.routing.internal.gateway;
 import dev.tessera.routing.api.ChatMessage;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ChatResponse;
-import dev.tessera.routing.api.Role;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.RoutingPolicy;
 import dev.tessera.routing.codec.OpenAiJson;
 import dev.tessera.routing.internal.adapters.OpenAiWire;
@@ -116,7 +116,7 @@ public class SemanticCache {
   /** Whether the request can be answered by similarity: one plain answer to a user's question. */
   static boolean eligible(ChatRequest r) {
     return !r.messages().isEmpty()
-        && r.messages().get(r.messages().size() - 1).role() == Role.USER
+        && r.messages().get(r.messages().size() - 1).role() == MessageRole.USER
         && (r.n() == null || r.n() == 1)
         && !Demand.lastUserText(r).isBlank();
   }

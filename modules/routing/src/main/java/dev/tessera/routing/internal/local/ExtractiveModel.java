@@ -3,8 +3,8 @@ package dev.tessera.routing.internal.local;
 import dev.tessera.routing.api.ChatMessage;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.FinishReason;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ResponseFormat;
-import dev.tessera.routing.api.Role;
 import dev.tessera.routing.api.Usage;
 import dev.tessera.routing.internal.local.ContextSentences.Scored;
 import dev.tessera.routing.internal.local.ContextSentences.Sentence;
@@ -69,7 +69,7 @@ final class ExtractiveModel {
 
   private static int lastUserMessage(List<ChatMessage> messages) {
     for (int i = messages.size() - 1; i >= 0; i--) {
-      if (messages.get(i).role() == Role.USER) {
+      if (messages.get(i).role() == MessageRole.USER) {
         return i;
       }
     }

@@ -9,8 +9,8 @@ import dev.tessera.routing.api.ChunkChoice;
 import dev.tessera.routing.api.Deadline;
 import dev.tessera.routing.api.EmbeddingRequest;
 import dev.tessera.routing.api.EmbeddingResponse;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ProviderException;
-import dev.tessera.routing.api.Role;
 import dev.tessera.routing.spi.ChatStream;
 import dev.tessera.routing.spi.ChatStreamListener;
 import dev.tessera.routing.spi.ProviderAdapter;
@@ -120,7 +120,7 @@ public class LocalAdapter implements ProviderAdapter {
     ExtractiveModel.Answer a = ExtractiveModel.answer(request);
     String id = newId();
     List<ChatChunk> chunks = new ArrayList<>();
-    chunks.add(chunk(id, model, new ChunkChoice(0, Role.ASSISTANT, "", null, null)));
+    chunks.add(chunk(id, model, new ChunkChoice(0, MessageRole.ASSISTANT, "", null, null)));
     Matcher words = WORD_WITH_SPACE.matcher(a.content());
     StringBuilder delta = new StringBuilder();
     int inDelta = 0;

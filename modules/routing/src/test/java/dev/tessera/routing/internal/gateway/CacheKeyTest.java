@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.routing.api.ChatMessage;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.ContentPart;
-import dev.tessera.routing.api.Role;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.tenancy.api.TenantId;
 import java.util.List;
 import java.util.UUID;
@@ -20,7 +20,9 @@ class CacheKeyTest {
         "m",
         userTexts.stream()
             .map(
-                t -> new ChatMessage(Role.USER, List.of(new ContentPart.Text(t)), null, null, null))
+                t ->
+                    new ChatMessage(
+                        MessageRole.USER, List.of(new ContentPart.Text(t)), null, null, null))
             .toList(),
         null,
         null,

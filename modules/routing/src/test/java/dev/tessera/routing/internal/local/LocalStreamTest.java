@@ -10,8 +10,8 @@ import dev.tessera.routing.api.ChatChunk;
 import dev.tessera.routing.api.ChatRequest;
 import dev.tessera.routing.api.Deadline;
 import dev.tessera.routing.api.FinishReason;
+import dev.tessera.routing.api.MessageRole;
 import dev.tessera.routing.api.ProviderException;
-import dev.tessera.routing.api.Role;
 import dev.tessera.routing.spi.ChatStream;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +35,7 @@ class LocalStreamTest {
     List<ChatChunk> chunks = recorder.chunks;
     assertThat(recorder.text()).isEqualTo(whole.message().text());
     assertThat(chunks.size()).isGreaterThan(4);
-    assertThat(chunks.get(0).choices().get(0).role()).isEqualTo(Role.ASSISTANT);
+    assertThat(chunks.get(0).choices().get(0).role()).isEqualTo(MessageRole.ASSISTANT);
     ChatChunk last = chunks.get(chunks.size() - 1);
     ChatChunk finish = chunks.get(chunks.size() - 2);
     assertThat(finish.choices().get(0).finishReason()).isEqualTo(FinishReason.STOP);

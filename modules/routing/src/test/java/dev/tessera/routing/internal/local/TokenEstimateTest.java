@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.routing.api.ChatMessage;
 import dev.tessera.routing.api.ContentPart;
-import dev.tessera.routing.api.Role;
+import dev.tessera.routing.api.MessageRole;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,7 @@ class TokenEstimateTest {
   void messages_add_framing_images_and_tool_calls() {
     ChatMessage image =
         new ChatMessage(
-            Role.USER,
+            MessageRole.USER,
             List.of(new ContentPart.Text("hello"), new ContentPart.Image("data:,", null)),
             null,
             null,
