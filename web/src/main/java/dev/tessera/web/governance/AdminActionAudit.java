@@ -108,7 +108,7 @@ public class AdminActionAudit implements ContainerResponseFilter {
   }
 
   /** The response as JSON with secrets blanked out, or null when it has no body. */
-  static String redactedJson(Object entity) {
+  public static String redactedJson(Object entity) {
     if (entity == null) {
       return null;
     }

@@ -42,6 +42,11 @@ import java.time.Instant;
 public class AuditResource {
   private static final JsonProvider JSON = JsonProvider.provider();
 
+  /** The CSV export's header line (the portal's export writes the same). */
+  public static final String CSV_HEADER =
+      "seq,id,created_at,actor,address,action,target_type,target_id,before,after,"
+          + "reference,prev_hash,entry_hash\n";
+
   @Inject Caller caller;
   @Inject AuditLog audit;
 
@@ -107,9 +112,7 @@ public class AuditResource {
           Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 16384);
           try {
             if (csv) {
-              w.write(
-                  "seq,id,created_at,actor,address,action,target_type,target_id,before,after,"
-                      + "reference,prev_hash,entry_hash\n");
+              w.write(CSV_HEADER);
             }
             audit.export(tenant, q, e -> write(w, e, csv));
           } catch (UncheckedIOException e) {
@@ -123,7 +126,8 @@ public class AuditResource {
         .build();
   }
 
-  private static void write(Writer w, AuditEntry e, boolean csv) {
+  /** One entry as a JSON Lines or CSV line (the portal's export writes the same). */
+  public static void write(Writer w, AuditEntry e, boolean csv) {
     try {
       if (csv) {
         w.write(

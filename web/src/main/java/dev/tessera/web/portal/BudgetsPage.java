@@ -61,7 +61,9 @@ public class BudgetsPage extends TenantPage {
       return;
     }
     if (attempt(
-        "budget created",
+        "budgets.create",
+        "budgets",
+        null,
         () ->
             budgets.create(
                 require(Permissions.BUDGETS_MANAGE),
@@ -84,8 +86,13 @@ public class BudgetsPage extends TenantPage {
 
   public void delete(String budgetId) {
     if (attempt(
-        "budget deleted",
-        () -> budgets.delete(require(Permissions.BUDGETS_MANAGE), UUID.fromString(budgetId)))) {
+        "budgets.delete",
+        "budgets",
+        budgetId,
+        () -> {
+          budgets.delete(require(Permissions.BUDGETS_MANAGE), UUID.fromString(budgetId));
+          return null;
+        })) {
       info("Budget deleted.");
       refresh();
     }

@@ -66,7 +66,9 @@ public class CreditsPage extends TenantPage {
       return;
     }
     if (attempt(
-        "credit movement " + type,
+        "credits.create",
+        "credits",
+        null,
         () ->
             ledger.record(
                 require(Permissions.OPERATOR),

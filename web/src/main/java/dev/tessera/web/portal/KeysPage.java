@@ -48,7 +48,9 @@ public class KeysPage extends TenantPage {
     issuedKey = null;
     boolean ok =
         attempt(
-            "API key created",
+            "api-keys.create",
+            "api-keys",
+            null,
             () -> {
               TenantId t = require(Permissions.KEYS_MANAGE);
               Set<ApiKeyScope> chosen = EnumSet.noneOf(ApiKeyScope.class);
@@ -64,6 +66,7 @@ public class KeysPage extends TenantPage {
                               : expires.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)));
               issuedKey = issued.key();
               issuedName = issued.view().name();
+              return issued.view();
             });
     if (ok) {
       name = null;
@@ -73,9 +76,17 @@ public class KeysPage extends TenantPage {
 
   public void revoke(String keyId) {
     issuedKey = null;
+    ApiKeyView before =
+        list.stream().filter(k -> k.id().toString().equals(keyId)).findFirst().orElse(null);
     if (attempt(
-        "API key revoked",
-        () -> keys.revoke(require(Permissions.KEYS_MANAGE), UUID.fromString(keyId)))) {
+        "api-keys.delete",
+        "api-keys",
+        keyId,
+        before,
+        () -> {
+          keys.revoke(require(Permissions.KEYS_MANAGE), UUID.fromString(keyId));
+          return null;
+        })) {
       info("The key is revoked: every instance refuses it within a second.");
       refresh();
     }

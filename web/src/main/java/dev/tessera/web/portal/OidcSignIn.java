@@ -62,6 +62,7 @@ public class OidcSignIn extends HttpServlet {
 
   @Inject transient OidcSettings settings;
   @Inject transient Tenants tenants;
+  @Inject transient PortalAudit audit;
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
@@ -145,6 +146,7 @@ public class OidcSignIn extends HttpServlet {
     PortalUser user = userOf(claims);
     PortalAuthentication.establish(request, user);
     LOG.info("WEB-0301 portal sign-in: " + user.logName() + " (SSO)");
+    audit.signedIn(user, request);
     response.sendRedirect(
         request.getContextPath() + "/portal/index.xhtml?tenant=" + user.tenantId());
   }

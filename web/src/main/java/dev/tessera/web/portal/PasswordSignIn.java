@@ -1,6 +1,7 @@
 package dev.tessera.web.portal;
 
 import dev.tessera.tenancy.api.OperatorToken;
+import dev.tessera.tenancy.api.TenantId;
 import dev.tessera.tenancy.api.TenantStatus;
 import dev.tessera.tenancy.api.TenantView;
 import dev.tessera.tenancy.api.Tenants;
@@ -21,8 +22,11 @@ public class PasswordSignIn {
   private static final Logger LOG = Logger.getLogger(PasswordSignIn.class.getName());
   static final String WRONG = "The organization, email or password is not right.";
 
-  /** A signed-in user, or why not. */
-  record Outcome(PortalUser user, String problem) {}
+  /**
+   * A signed-in user, or why not: the message for the page, and for the audit log the tenant the
+   * organization named (null when none) and {@code wrong} or {@code locked}.
+   */
+  record Outcome(PortalUser user, String problem, TenantId tenant, String reason) {}
 
   @Inject Tenants tenants;
   @Inject Users users;
@@ -34,13 +38,13 @@ public class PasswordSignIn {
         c.isOperator() ? "operator" : SessionGuard.account(c.organization(), c.email());
     if (guard.isLocked(account)) {
       LOG.warning("WEB-0303 portal sign-in refused: account locked (" + hash(account) + ")");
-      return locked();
+      return locked(c);
     }
     Optional<PortalUser> user = c.isOperator() ? operator(c) : tenantUser(c);
     if (user.isPresent()) {
       guard.succeeded(account);
       LOG.info("WEB-0301 portal sign-in: " + user.get().logName());
-      return new Outcome(user.get(), null);
+      return new Outcome(user.get(), null, null, null);
     }
     boolean nowLocked = guard.failed(account);
     LOG.warning(
@@ -48,15 +52,25 @@ public class PasswordSignIn {
             + hash(account)
             + ")"
             + (nowLocked ? "; account locked for " + guard.lockout() : ""));
-    return nowLocked ? locked() : new Outcome(null, WRONG);
+    return nowLocked ? locked(c) : new Outcome(null, WRONG, tenantOf(c), "wrong");
   }
 
-  private Outcome locked() {
+  private Outcome locked(PortalCredential c) {
     return new Outcome(
         null,
         "Too many failed sign-ins: this account is locked for "
             + guard.lockout().toMinutes()
-            + " minutes after the last attempt. Wait, or ask your administrator.");
+            + " minutes after the last attempt. Wait, or ask your administrator.",
+        tenantOf(c),
+        "locked");
+  }
+
+  /** The tenant a tenant-user sign-in named, for its audit log; null for the operator or none. */
+  private TenantId tenantOf(PortalCredential c) {
+    if (c.isOperator() || c.organization() == null || c.organization().isBlank()) {
+      return null;
+    }
+    return tenants.findBySlug(c.organization()).map(TenantView::id).orElse(null);
   }
 
   private Optional<PortalUser> operator(PortalCredential c) {

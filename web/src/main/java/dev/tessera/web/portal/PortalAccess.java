@@ -71,6 +71,14 @@ public class PortalAccess {
     return u != null && u.hasAny(roles);
   }
 
+  /**
+   * The current request, for the audit log's client address. Callers hold a CDI client proxy of
+   * this bean, whose own fields are empty: they must ask through a method, never read the field.
+   */
+  public HttpServletRequest http() {
+    return request;
+  }
+
   /** The actor recorded with changes made through the portal. */
   public String actor() {
     PortalUser u = user();

@@ -27,6 +27,7 @@ public class PortalAuthentication {
 
   @Inject PasswordSignIn passwords;
   @Inject SessionGuard guard;
+  @Inject PortalAudit audit;
 
   /** True for the requests this mechanism answers. */
   public static boolean handles(HttpServletRequest request) {
@@ -75,9 +76,13 @@ public class PortalAuthentication {
     PasswordSignIn.Outcome outcome = passwords.verify(c);
     if (outcome.user() == null) {
       request.setAttribute(PROBLEM, outcome.problem());
+      if (outcome.tenant() != null) {
+        audit.signInFailed(outcome.tenant(), c.email(), outcome.reason(), request);
+      }
       return context.doNothing();
     }
     establish(request, outcome.user());
+    audit.signedIn(outcome.user(), request);
     request.setAttribute(SIGNED_IN, outcome.user());
     return context.notifyContainerAboutLogin(
         outcome.user().principalName(), outcome.user().groups());

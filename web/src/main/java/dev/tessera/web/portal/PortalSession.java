@@ -22,6 +22,7 @@ public class PortalSession {
 
   @Inject HttpServletRequest request;
   @Inject SessionGuard guard;
+  @Inject PortalAudit audit;
 
   public PortalUser getUser() {
     return PortalAuthentication.sessionUser(request);
@@ -57,6 +58,22 @@ public class PortalSession {
     return can(Permissions.ROUTING_VIEW);
   }
 
+  public boolean isPrompts() {
+    return can(Permissions.PROMPTS_VIEW);
+  }
+
+  public boolean isProviderKeys() {
+    return can(Permissions.PROVIDER_KEYS_VIEW);
+  }
+
+  public boolean isKnowledge() {
+    return can(Permissions.KNOWLEDGE);
+  }
+
+  public boolean isLogs() {
+    return can(Permissions.LOGS);
+  }
+
   public void signOut() throws IOException, ServletException {
     end(false);
   }
@@ -70,6 +87,9 @@ public class PortalSession {
     if (u != null && everywhere) {
       guard.revokeAll(u);
       LOG.info("WEB-0305 portal: every session of " + u.logName() + " ended");
+    }
+    if (u != null) {
+      audit.signedOut(u, everywhere, request);
     }
     request.logout();
     HttpSession session = request.getSession(false);

@@ -47,8 +47,12 @@ public class RoutingPage extends TenantPage {
         regions == null || regions.isBlank()
             ? null
             : Arrays.stream(regions.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
+    RoutingPolicy before = policy;
     if (attempt(
-        "routing policy set",
+        "routing-policy.replace",
+        "routing-policy",
+        getTenantId(),
+        before,
         () ->
             policies.set(
                 require(Permissions.OPERATOR),

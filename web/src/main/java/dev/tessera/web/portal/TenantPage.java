@@ -9,6 +9,7 @@ import jakarta.faces.context.FacesContext;
 import jakarta.inject.Inject;
 import java.io.Serializable;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -21,6 +22,7 @@ public abstract class TenantPage implements Serializable {
   private static final Logger LOG = Logger.getLogger(TenantPage.class.getName());
 
   @Inject PortalAccess access;
+  @Inject PortalAudit audit;
 
   private String tenantParam;
   private TenantView tenant;
@@ -51,11 +53,20 @@ public abstract class TenantPage implements Serializable {
     return access.tenant(tenant.id().toString(), roles).id();
   }
 
-  /** Runs a change; failures become a message on the page. True when it succeeded. */
-  protected boolean attempt(String what, Runnable change) {
+  /**
+   * Runs a change and records it in the tenant's audit log under the admin API's action name
+   * ({@code collection.verb}); failures become a message on the page. {@code change} answers the
+   * state after (a DTO, a map, or null); its {@code id} is the target unless {@code targetId} says.
+   * True when it succeeded.
+   */
+  protected boolean attempt(
+      String action, String targetType, String targetId, Object before, Supplier<?> change) {
     try {
-      change.run();
-      LOG.info("WEB-0310 portal change: " + what + " by " + access.actor() + " in " + tenant.id());
+      Object after = change.get();
+      LOG.info(
+          "WEB-0310 portal change: " + action + " by " + access.actor() + " in " + tenant.id());
+      audit.change(
+          tenant.id(), access.user(), access.http(), action, targetType, targetId, before, after);
       return true;
     } catch (PortalDenied d) {
       error(d.getMessage());
@@ -65,6 +76,36 @@ public abstract class TenantPage implements Serializable {
       error("That input is not valid: " + e.getMessage());
     }
     return false;
+  }
+
+  /**
+   * Runs a change that its module records in the audit log itself, inside its own transaction
+   * (prompts), given {@link #auditActor()}; failures become a message on the page.
+   */
+  protected boolean attemptSelfAudited(String action, Runnable change) {
+    try {
+      change.run();
+      LOG.info(
+          "WEB-0310 portal change: " + action + " by " + access.actor() + " in " + tenant.id());
+      return true;
+    } catch (PortalDenied d) {
+      error(d.getMessage());
+    } catch (TesseraException e) {
+      error(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      error("That input is not valid: " + e.getMessage());
+    }
+    return false;
+  }
+
+  /** The signed-in user as the audit log names them, with the client's address. */
+  protected dev.tessera.governance.api.Actor auditActor() {
+    return PortalAudit.actor(access.user(), access.http());
+  }
+
+  /** {@link #attempt(String, String, String, Object, Supplier)} with no state before. */
+  protected boolean attempt(String action, String targetType, String targetId, Supplier<?> change) {
+    return attempt(action, targetType, targetId, null, change);
   }
 
   protected static void info(String message) {

@@ -29,6 +29,7 @@ public class TenantsPage implements Serializable {
   @Inject PortalAccess access;
   @Inject Tenants tenants;
   @Inject KeycloakDirectory directory;
+  @Inject PortalAudit audit;
 
   private List<TenantView> list = List.of();
   private String denied;
@@ -57,6 +58,15 @@ public class TenantsPage implements Serializable {
       TenantView t = tenants.create(new NewTenant(slug, name, tier, null));
       directory.tenantCreated(t, adminEmail);
       LOG.info("WEB-0310 portal change: tenant created " + t.id() + " by operator");
+      audit.change(
+          t.id(),
+          access.user(),
+          access.http(),
+          "tenant.create",
+          "tenant",
+          t.id().toString(),
+          null,
+          t);
       message(FacesMessage.SEVERITY_INFO, "Tenant " + t.slug() + " created.");
       slug = null;
       name = null;
@@ -70,9 +80,18 @@ public class TenantsPage implements Serializable {
   public void changeTier(String tenantId, String target) {
     try {
       access.requireOperator();
-      TierMoveReport report =
-          tenants.changeTier(new TenantId(UUID.fromString(tenantId)), Tier.valueOf(target));
+      TenantId id = new TenantId(UUID.fromString(tenantId));
+      TierMoveReport report = tenants.changeTier(id, Tier.valueOf(target));
       LOG.info("WEB-0310 portal change: tier move of " + tenantId + " to " + target);
+      audit.change(
+          id,
+          access.user(),
+          access.http(),
+          "tier.create",
+          "tier",
+          tenantId,
+          java.util.Map.of("tier", report.from().toString()),
+          java.util.Map.of("tier", report.to().toString()));
       message(
           FacesMessage.SEVERITY_INFO,
           "Moved from "

@@ -3,6 +3,11 @@ package dev.tessera.web.portal;
 import dev.tessera.billing.api.UsageQuery;
 import dev.tessera.billing.api.UsageReports;
 import dev.tessera.billing.api.UsageRow;
+import dev.tessera.governance.api.DecisionLog;
+import dev.tessera.governance.api.DecisionQuery;
+import dev.tessera.governance.api.DecisionView;
+import dev.tessera.tenancy.api.Page;
+import dev.tessera.tenancy.api.PageRequest;
 import dev.tessera.tenancy.api.Role;
 import dev.tessera.tenancy.api.TenantId;
 import jakarta.faces.view.ViewScoped;
@@ -11,8 +16,10 @@ import jakarta.inject.Named;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -27,12 +34,18 @@ public class UsagePage extends TenantPage {
   private static final long serialVersionUID = 1L;
 
   @Inject UsageReports reports;
+  @Inject DecisionLog decisions;
+
+  /** The most decisions the latency, cache and router table reads for one window. */
+  static final int MAX_DECISIONS = 20_000;
 
   private LocalDate from = LocalDate.now(ZoneOffset.UTC).minusDays(29);
   private LocalDate to = LocalDate.now(ZoneOffset.UTC);
   private UsageQuery.GroupBy groupBy = UsageQuery.GroupBy.MODEL;
   private List<UsageRow> daily = List.of();
   private List<UsageRow> rows = List.of();
+  private List<RequestQuality> quality = List.of();
+  private boolean qualityCapped;
 
   @Override
   protected Set<Role> viewRoles() {
@@ -53,6 +66,27 @@ public class UsagePage extends TenantPage {
             .sorted(Comparator.comparing(UsageRow::group))
             .toList();
     rows = reports.report(t, new UsageQuery(start, end, groupBy));
+    readQuality(t, start, end);
+  }
+
+  /**
+   * Latency, cache and router figures from the decision log (billing records neither), newest first
+   * and at most {@link #MAX_DECISIONS}; when the window holds more, the table says so.
+   */
+  private void readQuality(TenantId t, Instant start, Instant end) {
+    List<DecisionView> read = new ArrayList<>();
+    String cursor = null;
+    do {
+      Page<DecisionView> page =
+          decisions.search(
+              t,
+              new DecisionQuery(start, end, null, null),
+              PageRequest.of(cursor, PageRequest.MAX_SIZE));
+      read.addAll(page.items());
+      cursor = page.nextCursor();
+    } while (cursor != null && read.size() < MAX_DECISIONS);
+    qualityCapped = cursor != null;
+    quality = RequestQuality.of(read);
   }
 
   /** The form's "Show" button. */
@@ -167,5 +201,17 @@ public class UsagePage extends TenantPage {
 
   public void setGroupBy(UsageQuery.GroupBy groupBy) {
     this.groupBy = groupBy;
+  }
+
+  public List<RequestQuality> getQuality() {
+    return quality;
+  }
+
+  public boolean isQualityCapped() {
+    return qualityCapped;
+  }
+
+  public int getMaxDecisions() {
+    return MAX_DECISIONS;
   }
 }

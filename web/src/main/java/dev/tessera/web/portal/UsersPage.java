@@ -48,7 +48,9 @@ public class UsersPage extends TenantPage {
       chosen.add(role);
     }
     if (attempt(
-        "user added",
+        "users.create",
+        "users",
+        null,
         () ->
             users.create(
                 require(Permissions.USERS), new NewUser(email, displayName, password, chosen)))) {
