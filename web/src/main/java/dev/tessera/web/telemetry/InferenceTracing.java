@@ -12,7 +12,6 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -61,8 +60,6 @@ public class InferenceTracing
   @ConfigProperty(name = "otel.sdk.disabled", defaultValue = "true")
   boolean disabled;
 
-  @jakarta.ws.rs.core.Context HttpServletRequest http;
-
   private volatile Tracer tracer;
 
   private Tracer tracer() {
@@ -87,7 +84,8 @@ public class InferenceTracing
     Tracer t = tracer();
     long now = System.nanoTime();
     long epochNow = epochNanos();
-    Object arrived = http == null ? null : http.getAttribute(ArrivalClock.ARRIVED);
+    // Jersey keeps request properties in the servlet request's attributes: no proxy call needed
+    Object arrived = request.getProperty(ArrivalClock.ARRIVED);
     long arrival = arrived instanceof Long a ? epochNow - (now - a) : epochNow;
     Context parent =
         W3CTraceContextPropagator.getInstance()
