@@ -250,10 +250,18 @@ has() { [[ -n "${R[$1]:-}" ]]; }
       d=$(awk -v a="$(f "shipped,$r,free,1" p50)" -v b="$(f "shipped,$r,free,1b" p50)" -v c="$(f "nosafety,$r,free,1" p50)" -v e="$(f "nosafety,$r,free,1b" p50)" 'BEGIN{printf "%.3f", ((a+b)-(c+e))/2000}')
       line+=" the default safety policy adds $d ms at p50, 1 connection, mean of A B A B (≤ 0.3: $(met "$d" '<=0.3'));"
     fi
+    # two builds: the second against the first; one build: the shipped one against it
     if ((${#BUILDS[@]} == 2)); then
+      before="${BUILDS[0]}" after="${BUILDS[1]}"
+    elif ((${#BUILDS[@]} == 1)); then
+      before="${BUILDS[0]}" after=shipped
+    else
+      before="" after=""
+    fi
+    if [[ -n "$before" ]]; then
       for k in free,32 priced,32; do
-        has "${BUILDS[1]},$r,$k" && has "${BUILDS[0]},$r,$k" &&
-          { c=$(cost "${BUILDS[1]},$r,$k" "${BUILDS[0]},$r,$k"); line+=" ${BUILDS[1]} against ${BUILDS[0]}, ${k%%,*}: $c % fewer req/s (≤ 5: $(met "$c" '<=5'));"; }
+        has "$after,$r,$k" && has "$before,$r,$k" &&
+          { c=$(cost "$after,$r,$k" "$before,$r,$k"); line+=" $after against $before, ${k%%,*}: $c % fewer req/s (≤ 5: $(met "$c" '<=5'));"; }
       done
     fi
     echo "$line"

@@ -639,6 +639,13 @@ class PortalIT {
     assertThat(detail.getText()).contains(requestId, "Latency", " ms", "primary");
     assertThat(browser.findElement(By.id("detail-outcome")).getText()).startsWith("ok");
     assertThat(browser.findElement(By.id("detail-model")).getText()).contains("local-extractive");
+    // its one upstream attempt and the guardrails' verdicts, written out (not a record's toString)
+    assertThat(browser.findElement(By.id("detail-attempts")).getText())
+        .contains("local-extractive", ": ok")
+        .doesNotContain("DecisionAttempt[");
+    assertThat(browser.findElement(By.id("detail-guardrails")).getText())
+        .contains("passed", "prompt_injection (MONITOR)")
+        .doesNotContain("DecisionGuardrails[");
     Browser.screenshot(browser, "portal-decisions", 1280);
 
     // a request id of no request here

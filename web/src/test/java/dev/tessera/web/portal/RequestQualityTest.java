@@ -25,7 +25,7 @@ class RequestQualityTest {
         "ok".equals(outcome) ? model : null,
         route,
         null,
-        1,
+        List.of(),
         0,
         cache,
         null,
