@@ -26,7 +26,32 @@ public class PortalAudit {
   static final String CHANNEL = "portal";
   private static final int MAX_TYPED = 254;
 
+  /** Failed sign-ins itemised per organization and minute; past it, one entry says so. */
+  static final int FAILED_SIGN_INS_ITEMISED = 20;
+
   @Inject AuditLog audit;
+
+  final MinuteCounts failedSignIns = new MinuteCounts();
+
+  /** Events per key in the current one-minute window (a bounded map: a flood cannot grow it). */
+  static final class MinuteCounts {
+    private static final long MINUTE = 60_000_000_000L;
+    private static final int MAX_KEYS = 10_000;
+    private final java.util.Map<Object, long[]> windows = new java.util.HashMap<>();
+
+    /** Counts one event of {@code key} at {@code nanoTime}; answers the count in its minute. */
+    synchronized int count(Object key, long nanoTime) {
+      long[] w = windows.get(key);
+      if (w == null || nanoTime - w[0] >= MINUTE) {
+        if (w == null && windows.size() >= MAX_KEYS) {
+          windows.clear();
+        }
+        w = new long[] {nanoTime, 0};
+        windows.put(key, w);
+      }
+      return (int) Math.min(Integer.MAX_VALUE, ++w[1]);
+    }
+  }
 
   /** A change through a portal page; {@code before}/{@code after} are DTOs, maps or null. */
   void change(
@@ -70,6 +95,27 @@ public class PortalAudit {
    * anonymous}.
    */
   void signInFailed(TenantId tenant, String email, String reason, HttpServletRequest http) {
+    int n = failedSignIns.count(tenant, System.nanoTime());
+    if (n > FAILED_SIGN_INS_ITEMISED) {
+      if (n == FAILED_SIGN_INS_ITEMISED + 1) {
+        // someone is guessing faster than a person types: one entry says so, the rest of this
+        // minute is counted in the server log (WEB-0302) only, so the log cannot be flooded
+        record(
+            tenant,
+            new Actor("anonymous", address(http)),
+            new AuditEvent(
+                "portal.sign-in.failed.throttled",
+                "tenant",
+                tenant.value().toString(),
+                null,
+                JSON.createObjectBuilder()
+                    .add("itemisedPerMinute", FAILED_SIGN_INS_ITEMISED)
+                    .build()
+                    .toString(),
+                CHANNEL));
+      }
+      return;
+    }
     String typed = email == null ? "" : email.strip();
     if (typed.length() > MAX_TYPED) {
       typed = typed.substring(0, MAX_TYPED);
