@@ -6,6 +6,7 @@ import dev.tessera.tenancy.api.Page;
 import dev.tessera.tenancy.api.TenantLimits;
 import dev.tessera.tenancy.api.TenantView;
 import dev.tessera.tenancy.api.TierMoveReport;
+import dev.tessera.tenancy.api.TierMoveStatus;
 import dev.tessera.tenancy.api.UserView;
 import java.time.Instant;
 import java.util.List;
@@ -93,6 +94,50 @@ final class Representations {
           r.to().name(),
           r.tables(),
           r.writesHeldFor().toMillis());
+    }
+  }
+
+  /** A tenant's tier and its latest tier move, with the move's progress while it runs. */
+  public record TierState(String tenantId, String tier, LastMove lastMove) {
+    static TierState of(TenantView t, java.util.Optional<TierMoveStatus> move) {
+      return new TierState(t.id().toString(), t.tier().name(), move.map(LastMove::of).orElse(null));
+    }
+  }
+
+  /** One tier move as {@code GET .../tier} shows it. */
+  public record LastMove(
+      String id,
+      String from,
+      String to,
+      String state,
+      boolean running,
+      String phase,
+      Integer tablesTotal,
+      int tablesDone,
+      String currentTable,
+      long rowsCopied,
+      Long writesHeldMillis,
+      Instant startedAt,
+      Instant finishedAt,
+      String detail,
+      String summary) {
+    static LastMove of(TierMoveStatus m) {
+      return new LastMove(
+          m.id().toString(),
+          m.from().name(),
+          m.to().name(),
+          m.state(),
+          m.running(),
+          m.phase(),
+          m.tablesTotal(),
+          m.tablesDone(),
+          m.currentTable(),
+          m.rowsCopied(),
+          m.writesHeldMillis(),
+          m.startedAt(),
+          m.finishedAt(),
+          m.detail(),
+          m.describe());
     }
   }
 

@@ -87,6 +87,15 @@ public class TenantsResource {
     return Tenant.of(deleted);
   }
 
+  /** The tenant's tier and its latest move: poll it while a move runs to see how far it has got. */
+  @GET
+  @Path("{tenantId}/tier")
+  public Representations.TierState tier(@PathParam("tenantId") String tenantId) {
+    caller.requirePlatformAdmin();
+    TenantId id = TenantId.parse(tenantId);
+    return Representations.TierState.of(tenants.get(id), tenants.latestTierMove(id));
+  }
+
   @POST
   @Path("{tenantId}/tier")
   public TierMove changeTier(@PathParam("tenantId") String tenantId, Bodies.ChangeTier body) {

@@ -63,11 +63,23 @@ public class PortalAudit {
       String targetId,
       Object before,
       Object after) {
+    change(tenant, actor(user, http), action, targetType, targetId, before, after);
+  }
+
+  /** The same, for work that ends after the page's request: the actor was taken when it began. */
+  void change(
+      TenantId tenant,
+      Actor actor,
+      String action,
+      String targetType,
+      String targetId,
+      Object before,
+      Object after) {
     String afterJson = AdminActionAudit.redactedJson(after);
     String target = targetId != null ? targetId : idOf(afterJson);
     record(
         tenant,
-        actor(user, http),
+        actor,
         new AuditEvent(
             action, targetType, target, AdminActionAudit.redactedJson(before), afterJson, CHANNEL));
   }

@@ -8,6 +8,7 @@ import dev.tessera.tenancy.api.Tenants;
 import dev.tessera.tenancy.api.TesseraException;
 import dev.tessera.tenancy.api.Tier;
 import dev.tessera.tenancy.api.TierMoveReport;
+import dev.tessera.tenancy.api.TierMoveStatus;
 import dev.tessera.web.sso.KeycloakDirectory;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
@@ -16,10 +17,16 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
 
-/** The operator's tenants: the list, a new tenant, and tier moves (which report what they did). */
+/**
+ * The operator's tenants: the list, a new tenant, and tier moves, which run in the background while
+ * the page shows their progress and then what they did.
+ */
 @Named
 @ViewScoped
 public class TenantsPage implements Serializable {
@@ -30,6 +37,7 @@ public class TenantsPage implements Serializable {
   @Inject Tenants tenants;
   @Inject KeycloakDirectory directory;
   @Inject PortalAudit audit;
+  @Inject PortalTierMoves moves;
 
   private List<TenantView> list = List.of();
   private String denied;
@@ -37,6 +45,11 @@ public class TenantsPage implements Serializable {
   private String name;
   private Tier tier = Tier.STANDARD;
   private String adminEmail;
+  private String moving;
+  private String movingSlug;
+  private String progress;
+  private String outcome;
+  private boolean outcomeFailed;
 
   public void load() {
     try {
@@ -77,36 +90,101 @@ public class TenantsPage implements Serializable {
     }
   }
 
+  /** Starts a tier move in the background; the page then shows how far it has got. */
   public void changeTier(String tenantId, String target) {
     try {
       access.requireOperator();
       TenantId id = new TenantId(UUID.fromString(tenantId));
-      TierMoveReport report = tenants.changeTier(id, Tier.valueOf(target));
-      LOG.info("WEB-0310 portal change: tier move of " + tenantId + " to " + target);
-      audit.change(
-          id,
-          access.user(),
-          access.http(),
-          "tier.create",
-          "tier",
-          tenantId,
-          java.util.Map.of("tier", report.from().toString()),
-          java.util.Map.of("tier", report.to().toString()));
-      message(
-          FacesMessage.SEVERITY_INFO,
-          "Moved from "
-              + report.from()
-              + " to "
-              + report.to()
-              + ": "
-              + report.tables().size()
-              + " tables copied and verified, writes held for "
-              + report.writesHeldFor().toMillis()
-              + " ms.");
-      refresh();
+      Tier to = Tier.valueOf(target);
+      TenantView t = tenants.get(id);
+      if (t.tier() == to) {
+        message(FacesMessage.SEVERITY_INFO, t.slug() + " is on " + to + " already.");
+        return;
+      }
+      if (!moves.start(id, to, PortalAudit.actor(access.user(), access.http()))) {
+        message(FacesMessage.SEVERITY_ERROR, "A move of " + t.slug() + " is running already.");
+      }
+      moving = tenantId;
+      movingSlug = t.slug();
+      outcome = null;
+      poll();
     } catch (PortalDenied | TesseraException e) {
       message(FacesMessage.SEVERITY_ERROR, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      message(FacesMessage.SEVERITY_ERROR, "No such tier or tenant.");
     }
+  }
+
+  /** While a move runs: its progress; once it ended: what it did, and the list refreshed. */
+  public void poll() {
+    if (moving == null) {
+      return;
+    }
+    try {
+      access.requireOperator();
+    } catch (PortalDenied d) {
+      moving = null;
+      return;
+    }
+    TenantId id = new TenantId(UUID.fromString(moving));
+    Optional<CompletableFuture<TierMoveReport>> finished = moves.takeFinished(id);
+    if (finished.isPresent()) {
+      try {
+        finished.get().join();
+        outcome =
+            movingSlug
+                + ": "
+                + tenants.latestTierMove(id).map(TierMoveStatus::describe).orElse("moved.");
+        outcomeFailed = false;
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        outcome =
+            movingSlug
+                + ": "
+                + (cause instanceof TesseraException ? cause.getMessage() : "the move failed.");
+        outcomeFailed = true;
+      }
+      moving = null;
+      progress = null;
+      refresh();
+      return;
+    }
+    if (!moves.running(id)) {
+      // started on another instance, or this one restarted: the catalog still tells how it went
+      Optional<TierMoveStatus> last = tenants.latestTierMove(id);
+      if (last.isPresent() && !last.get().running()) {
+        outcome = movingSlug + ": " + last.get().describe();
+        outcomeFailed = last.get().state().equals("FAILED");
+        moving = null;
+        progress = null;
+        refresh();
+        return;
+      }
+    }
+    progress =
+        movingSlug
+            + ": "
+            + tenants
+                .latestTierMove(id)
+                .filter(TierMoveStatus::running)
+                .map(TierMoveStatus::describe)
+                .orElse("starting the move…");
+  }
+
+  public boolean isMoving() {
+    return moving != null;
+  }
+
+  public String getProgress() {
+    return progress;
+  }
+
+  public String getOutcome() {
+    return outcome;
+  }
+
+  public boolean isOutcomeFailed() {
+    return outcomeFailed;
   }
 
   private static void message(FacesMessage.Severity severity, String text) {

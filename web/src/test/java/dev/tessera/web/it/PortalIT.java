@@ -115,6 +115,15 @@ class PortalIT {
     browser.findElement(By.id("sign-in")).click();
   }
 
+  void signInAsOperator() {
+    browser.manage().deleteAllCookies();
+    browser.get(base + "/portal/login.xhtml");
+    browser.findElement(By.tagName("summary")).click();
+    browser.findElement(By.id("operator-token")).sendKeys(Settings.ADMIN_TOKEN);
+    browser.findElement(By.id("operator-sign-in")).click();
+    waitUpTo(20).until(ExpectedConditions.urlContains("/portal/index.xhtml"));
+  }
+
   void open(String navId) {
     loadsPage(() -> browser.findElement(By.id(navId)).click());
   }
@@ -439,12 +448,7 @@ class PortalIT {
   @Test
   @Order(10)
   void the_operator_sees_tenants_and_opens_one() throws Exception {
-    browser.manage().deleteAllCookies();
-    browser.get(base + "/portal/login.xhtml");
-    browser.findElement(By.tagName("summary")).click();
-    browser.findElement(By.id("operator-token")).sendKeys(Settings.ADMIN_TOKEN);
-    browser.findElement(By.id("operator-sign-in")).click();
-    waitUpTo(20).until(ExpectedConditions.urlContains("/portal/index.xhtml"));
+    signInAsOperator();
     open("nav-tenants");
     assertThat(browser.findElement(By.id("tenant-list")).getText()).contains(slug, otherSlug);
     Browser.screenshot(browser, "portal-tenants", 1280);
@@ -454,6 +458,64 @@ class PortalIT {
     open("nav-routing");
     assertThat(browser.findElement(By.id("save-routing")).isDisplayed()).isTrue();
     Browser.screenshot(browser, "portal-routing", 1280);
+  }
+
+  @Test
+  @Order(10)
+  void the_operator_watches_a_tier_move_run_and_sees_what_it_did() throws Exception {
+    String moveSlug = "move-" + UUID.randomUUID().toString().substring(0, 8);
+    String moveTenant = createTenant(moveSlug);
+    createUser(moveTenant, "admin@" + moveSlug + ".example", "TENANT_ADMIN");
+    signInAsOperator();
+    open("nav-tenants");
+    // a transaction of the tenant in flight: the move waits for it, and the page says so
+    try (java.sql.Connection inFlight = platform.superuser(Platform.DATABASE)) {
+      inFlight.setAutoCommit(false);
+      TierMoveIT.holdTenantLock(inFlight, moveTenant);
+      browser
+          .findElement(By.cssSelector("[aria-label='Move " + moveSlug + " to PROFESSIONAL']"))
+          .click();
+      browser.switchTo().alert().accept();
+      waitUpTo(30)
+          .ignoring(org.openqa.selenium.WebDriverException.class)
+          .until(
+              d ->
+                  d.findElement(By.id("tier-move-progress"))
+                      .getText()
+                      .contains(
+                          moveSlug
+                              + ": Moving from STANDARD to PROFESSIONAL: waiting for the tenant's"
+                              + " transactions in flight to finish"));
+      assertThat(browser.findElements(By.cssSelector("[aria-label^='Move ']")))
+          .as("no second move while one runs")
+          .isEmpty();
+      Browser.screenshot(browser, "portal-tier-move", 1280);
+      inFlight.commit();
+    }
+    // the page polls on its own: no reload
+    String outcome =
+        waitUpTo(60)
+            .ignoring(org.openqa.selenium.WebDriverException.class)
+            .until(d -> d.findElement(By.id("tier-move-outcome")).getText());
+    assertThat(outcome)
+        .startsWith(moveSlug + ": Moved from STANDARD to PROFESSIONAL: ")
+        .contains(" tables (", "rows) copied and verified, writes held for ");
+    assertThat(browser.findElements(By.id("tier-move-progress"))).isEmpty();
+    assertThat(
+            browser
+                .findElement(
+                    By.xpath(
+                        "//table[@id='tenant-list']//tr[contains(., '" + moveSlug + "')]/td[2]"))
+                .getText())
+        .as("the list shows the new tier")
+        .isEqualTo("PROFESSIONAL");
+    assertThat(operator.get("/api/v1/tenants/" + moveTenant).json().getString("tier"))
+        .isEqualTo("PROFESSIONAL");
+    assertThat(operator.all("/api/v1/tenants/" + moveTenant + "/audit"))
+        .anyMatch(
+            e ->
+                entry("tier.create", "operator").test(e)
+                    && state(e, "after").getString("tier").equals("PROFESSIONAL"));
   }
 
   /** The tenant's audit log as the admin API answers it. */

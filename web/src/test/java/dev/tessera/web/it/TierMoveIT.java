@@ -109,11 +109,105 @@ class TierMoveIT {
         assertThat(rs.getString(1)).isEqualTo("FAILED");
       }
     }
+    JsonObject failedMove =
+        operator.get("/api/v1/tenants/" + tenant + "/tier").json().getJsonObject("lastMove");
+    assertThat(failedMove.getString("state")).isEqualTo("FAILED");
+    assertThat(failedMove.getBoolean("running")).isFalse();
+    assertThat(failedMove.getString("detail")).isNotBlank();
+    assertThat(failedMove.getString("summary"))
+        .startsWith("The move from STANDARD to PROFESSIONAL failed and was rolled back: ");
     // and a later move still works
     Reply retried =
         operator.post("/api/v1/tenants/" + tenant + "/tier", "{\"tier\":\"PROFESSIONAL\"}");
     assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
     assertAllPresentOnce(admin, tenant, acknowledged);
+  }
+
+  @Test
+  void a_running_move_shows_its_progress_and_then_what_it_did() throws Exception {
+    String tenant = operator.createTenant("STANDARD");
+    Api admin = operator.as(operator.createKey(tenant, "admin")[1]);
+    for (int i = 0; i < 3; i++) {
+      created(admin.createUser(tenant, "watch" + i + "@example.com"));
+    }
+    String tier = "/api/v1/tenants/" + tenant + "/tier";
+    Reply none = operator.get(tier);
+    assertThat(none.status()).as(none.toString()).isEqualTo(200);
+    assertThat(none.json().getString("tier")).isEqualTo("STANDARD");
+    assertThat(none.json().containsKey("lastMove")).as("no move yet").isFalse();
+
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    Future<Reply> moved;
+    // a transaction of the tenant in flight: the move waits for it, and says so
+    try (Connection inFlight = platform.superuser(Platform.DATABASE)) {
+      inFlight.setAutoCommit(false);
+      holdTenantLock(inFlight, tenant);
+      moved = caller.submit(() -> operator.post(tier, "{\"tier\":\"PROFESSIONAL\"}"));
+      JsonObject waiting = awaitMove(tier, m -> "waiting".equals(m.getString("phase", null)));
+      assertThat(waiting.getBoolean("running")).isTrue();
+      assertThat(waiting.getString("state")).isEqualTo("COPYING");
+      assertThat(waiting.getString("from")).isEqualTo("STANDARD");
+      assertThat(waiting.getString("to")).isEqualTo("PROFESSIONAL");
+      assertThat(waiting.getString("summary"))
+          .isEqualTo(
+              "Moving from STANDARD to PROFESSIONAL: waiting for the tenant's transactions in"
+                  + " flight to finish…");
+      assertThat(moved.isDone()).as("the move waits for the transaction").isFalse();
+      inFlight.commit();
+    }
+    Reply report = moved.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    caller.shutdown();
+    assertThat(report.status()).as(report.toString()).isEqualTo(200);
+    long rows =
+        report.json().getJsonArray("tables").getValuesAs(JsonObject.class).stream()
+            .mapToLong(t -> t.getJsonNumber("rows").longValue())
+            .sum();
+
+    JsonObject done = operator.get(tier).json();
+    assertThat(done.getString("tier")).isEqualTo("PROFESSIONAL");
+    JsonObject last = done.getJsonObject("lastMove");
+    assertThat(last.getString("state")).isEqualTo("DONE");
+    assertThat(last.getBoolean("running")).isFalse();
+    int tables = report.json().getJsonArray("tables").size();
+    assertThat(last.getInt("tablesTotal")).isEqualTo(tables);
+    assertThat(last.getInt("tablesDone")).isEqualTo(tables);
+    assertThat(last.getJsonNumber("rowsCopied").longValue()).isEqualTo(rows).isPositive();
+    assertThat(last.getJsonNumber("writesHeldMillis").longValue())
+        .isEqualTo(report.json().getJsonNumber("writesHeldMillis").longValue());
+    assertThat(last.getString("summary"))
+        .startsWith(
+            "Moved from STANDARD to PROFESSIONAL: " + tables + " tables (" + rows + " rows)");
+
+    // the operator's view only: a tenant's own admin is refused, an unknown tenant is not found
+    assertThat(admin.get(tier).status()).isEqualTo(403);
+    Reply unknown = operator.get("/api/v1/tenants/" + java.util.UUID.randomUUID() + "/tier");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.contentType()).startsWith("application/problem+json");
+  }
+
+  /** Takes the lock every transaction of the tenant takes, as one of them would. */
+  static void holdTenantLock(Connection c, String tenant) throws Exception {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT pg_advisory_xact_lock_shared(tessera_meta.tenant_lock_key(?::uuid))")) {
+      ps.setString(1, tenant);
+      ps.executeQuery().close();
+    }
+  }
+
+  private static JsonObject awaitMove(String tierPath, java.util.function.Predicate<JsonObject> is)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    JsonObject last = null;
+    while (System.currentTimeMillis() < deadline) {
+      JsonObject state = operator.get(tierPath).json();
+      last = state.containsKey("lastMove") ? state.getJsonObject("lastMove") : null;
+      if (last != null && is.test(last)) {
+        return last;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the move never got there; last seen: " + last);
   }
 
   private void moveUnderLoad(

@@ -31,4 +31,7 @@ public interface Tenants {
    * failure leaves the tenant on its old tier with its data intact.
    */
   TierMoveReport changeTier(TenantId id, Tier target);
+
+  /** The tenant's most recent tier move, running (with its progress) or finished; empty if none. */
+  Optional<TierMoveStatus> latestTierMove(TenantId id);
 }

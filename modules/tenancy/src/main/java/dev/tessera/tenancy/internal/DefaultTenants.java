@@ -14,6 +14,7 @@ import dev.tessera.tenancy.api.TenantView;
 import dev.tessera.tenancy.api.Tenants;
 import dev.tessera.tenancy.api.Tier;
 import dev.tessera.tenancy.api.TierMoveReport;
+import dev.tessera.tenancy.api.TierMoveStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
@@ -214,6 +215,12 @@ public class DefaultTenants implements Tenants {
     Validation.required("tier", target);
     get(id);
     return mover.move(id, target);
+  }
+
+  @Override
+  public Optional<TierMoveStatus> latestTierMove(TenantId id) {
+    get(id);
+    return mover.latest(id);
   }
 
   /** Purges tenants whose grace period has passed: their rows, their database, then the mark. */

@@ -7,15 +7,19 @@ import dev.tessera.tenancy.api.TesseraException;
 import dev.tessera.tenancy.api.Tier;
 import dev.tessera.tenancy.api.TierMoveReport;
 import dev.tessera.tenancy.api.TierMoveReport.TableCheck;
+import dev.tessera.tenancy.api.TierMoveStatus;
 import dev.tessera.tenancy.api.UnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,13 +62,13 @@ class TierMover {
           source.equals(destination)
               ? switchInPlace(p, target)
               : copyAndSwitch(moveId, p, target, source, destination);
-      finishMove(moveId, "DONE", null);
+      finishMove(moveId, "DONE", null, report.writesHeldFor().toMillis());
       placements.invalidate(tenant);
       LOG.info("TENANCY-0050 tenant " + tenant + " moved " + p.tier() + " -> " + target);
       return report;
     } catch (RuntimeException | SQLException e) {
       LOG.log(Level.WARNING, "TENANCY-0051 tier move of " + tenant + " failed; tenant stays", e);
-      finishMove(moveId, "FAILED", String.valueOf(e.getMessage()));
+      finishMove(moveId, "FAILED", firstLine(e.getMessage()), null);
       placements.invalidate(tenant);
       if (e instanceof TesseraException te) {
         throw te;
@@ -109,6 +113,7 @@ class TierMover {
     TierMoveReport report;
     try {
       if (createdDestination) {
+        progress(moveId, "preparing");
         server.createDatabaseIfMissing(destination);
         platform.migrations().migrateTenantSchema(destination);
       }
@@ -150,13 +155,17 @@ class TierMover {
       try {
         TenantTables.pin(src, tenant);
         TenantTables.pin(dst, tenant);
+        progress(catalog, moveId, new Progress("waiting", null, 0, null, 0));
         long heldFrom = System.nanoTime();
         TenantTables.lockExclusively(src, tenant);
         List<String> tables = TenantTables.inDependencyOrder(src);
         // a previous stay in the destination may have left rows behind: it is not resident there
         TenantTables.deleteAll(dst, tables);
         List<TableCheck> checks = new ArrayList<>();
+        long rows = 0;
         for (String table : tables) {
+          progress(
+              catalog, moveId, new Progress("copying", tables.size(), checks.size(), table, rows));
           TenantTables.copy(src, dst, table);
           TableCheck before = TenantTables.check(src, table);
           TableCheck after = TenantTables.check(dst, table);
@@ -165,11 +174,16 @@ class TierMover {
                 "TENANCY-0053 verification failed for " + table + ": " + before + " vs " + after);
           }
           checks.add(after);
+          rows += after.rows();
         }
+        progress(
+            catalog, moveId, new Progress("switching", tables.size(), checks.size(), null, rows));
         dst.commit();
         setMoveState(catalog, moveId, "SWITCHED");
         updateCatalog(catalog, p, target, createdDestination ? destination : null);
         switched = true;
+        progress(
+            catalog, moveId, new Progress("purging", tables.size(), checks.size(), null, rows));
         TenantTables.deleteAll(src, tables);
         src.commit();
         report =
@@ -249,9 +263,9 @@ class TierMover {
             platform.pools().closeDatabase(m.from());
             platform.server().dropDatabase(m.from());
           }
-          finishMove(m.id(), "DONE", "finished after restart");
+          finishMove(m.id(), "DONE", "finished after restart", null);
         } else if (m.to().equals(m.from())) {
-          finishMove(m.id(), "FAILED", "interrupted by restart before the catalog switch");
+          finishMove(m.id(), "FAILED", "interrupted by restart before the catalog switch", null);
         } else {
           if (m.to().equals(shared)) {
             purge(m.to(), m.tenant());
@@ -259,7 +273,8 @@ class TierMover {
             platform.pools().closeDatabase(m.to());
             platform.server().dropDatabase(m.to());
           }
-          finishMove(m.id(), "FAILED", "interrupted by restart; tenant stays on its old tier");
+          finishMove(
+              m.id(), "FAILED", "interrupted by restart; tenant stays on its old tier", null);
         }
         LOG.info("TENANCY-0058 recovered interrupted tier move " + m.id());
       } catch (SQLException | RuntimeException e) {
@@ -323,17 +338,106 @@ class TierMover {
     }
   }
 
-  private void finishMove(UUID id, String state, String detail) {
+  private void finishMove(UUID id, String state, String detail, Long writesHeldMillis) {
     try (Connection c = platform.pools().shared().getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "UPDATE platform.tier_moves SET state = ?, detail = ?, finished_at = now() WHERE id = ?")) {
+                "UPDATE platform.tier_moves SET state = ?, detail = ?, finished_at = now(), "
+                    + "writes_held_ms = ?, current_table = NULL, "
+                    + "phase = CASE WHEN ? = 'DONE' THEN NULL ELSE phase END WHERE id = ?")) {
       ps.setString(1, state);
       ps.setString(2, detail);
-      ps.setObject(3, id);
+      ps.setObject(3, writesHeldMillis, java.sql.Types.BIGINT);
+      ps.setString(4, state);
+      ps.setObject(5, id);
       ps.executeUpdate();
     } catch (SQLException e) {
       LOG.log(Level.WARNING, "TENANCY-0056 cannot record end of tier move " + id, e);
+    }
+  }
+
+  /** How far a move has got, as {@link TierMoveStatus} shows it. */
+  private record Progress(
+      String phase, Integer tablesTotal, int tablesDone, String currentTable, long rowsCopied) {}
+
+  /** Records the phase of a move on a connection of its own (outside the move's lock). */
+  private void progress(UUID id, String phase) {
+    try (Connection c = platform.pools().shared().getConnection()) {
+      progress(c, id, new Progress(phase, null, 0, null, 0));
+    } catch (SQLException e) {
+      LOG.log(Level.FINE, "TENANCY-0052 cannot record the progress of tier move " + id, e);
+    }
+  }
+
+  /**
+   * Records how far a move has got. The tenant's writes may be waiting meanwhile, so the update
+   * does not wait for its commit to reach the disk (a lost progress row after a crash only shows an
+   * older step), and a failure to record it never fails the move.
+   */
+  private static void progress(Connection c, UUID id, Progress p) {
+    try {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE platform.tier_moves SET phase = ?, tables_total = ?, tables_done = ?, "
+                      + "current_table = ?, rows_copied = ? WHERE id = ?")) {
+        s.execute("SET LOCAL synchronous_commit = off");
+        ps.setString(1, p.phase());
+        ps.setObject(2, p.tablesTotal(), java.sql.Types.INTEGER);
+        ps.setInt(3, p.tablesDone());
+        ps.setString(4, p.currentTable());
+        ps.setLong(5, p.rowsCopied());
+        ps.setObject(6, id);
+        ps.executeUpdate();
+        c.commit();
+      } catch (SQLException e) {
+        safeRollback(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    } catch (SQLException e) {
+      LOG.log(Level.FINE, "TENANCY-0052 cannot record the progress of tier move " + id, e);
+    }
+  }
+
+  /** The tenant's most recent move, running or finished. */
+  Optional<TierMoveStatus> latest(TenantId tenant) {
+    try (Connection c = platform.pools().shared().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, from_tier, to_tier, state, phase, tables_total, tables_done, "
+                    + "current_table, rows_copied, writes_held_ms, started_at, finished_at, detail "
+                    + "FROM platform.tier_moves WHERE tenant_id = ? "
+                    + "ORDER BY started_at DESC, finished_at DESC NULLS FIRST LIMIT 1")) {
+      ps.setObject(1, tenant.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new TierMoveStatus(
+                rs.getObject(1, UUID.class),
+                tenant,
+                Tier.valueOf(rs.getString(2)),
+                Tier.valueOf(rs.getString(3)),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getObject(6, Integer.class),
+                rs.getInt(7),
+                rs.getString(8),
+                rs.getLong(9),
+                rs.getObject(10, Long.class),
+                rs.getObject(11, java.time.OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(rs.getObject(12, java.time.OffsetDateTime.class))
+                    .map(java.time.OffsetDateTime::toInstant)
+                    .orElse(null),
+                rs.getString(13)));
+      }
+    } catch (SQLException e) {
+      throw new UnavailableException("The tier move's status cannot be read now; retry.", 5);
     }
   }
 }
