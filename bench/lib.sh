@@ -99,6 +99,13 @@ start_tessera() { # extra "VAR=value" settings... -> TS_PID, TS_PORT, TS (base U
   PIDS+=("$TS_PID")
   TS="http://127.0.0.1:$TS_PORT"
   wait_http "$TS/health/ready" 200 300 "$TS_PID" || die "Tessera did not become ready: $(tail -20 "$RUN/tessera.log")"
+  # /health is Payara's own context: the application's may still be finishing its start (a request
+  # in that instant met Payara's WebDirContext race, GLASSFISH-21522, as a 500), so wait for ours too
+  local i
+  for i in $(seq 1 100); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer bench-token' "$TS/api/v1/tenants?limit=1")" == 200 ]] && break
+    sleep 0.1
+  done
   say "Tessera ready"
 }
 
