@@ -41,7 +41,10 @@ public class PortalTierMoves {
    */
   boolean start(TenantId tenant, Tier target, Actor actor) {
     CompletableFuture<TierMoveReport> move = new CompletableFuture<>();
-    if (moves.putIfAbsent(tenant, move) != null) {
+    // a finished move nobody picked up (its page was left) gives way to the new one
+    CompletableFuture<TierMoveReport> previous =
+        moves.compute(tenant, (t, old) -> old == null || old.isDone() ? move : old);
+    if (previous != move) {
       return false;
     }
     try {

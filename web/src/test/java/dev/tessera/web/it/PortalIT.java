@@ -516,6 +516,38 @@ class PortalIT {
             e ->
                 entry("tier.create", "operator").test(e)
                     && state(e, "after").getString("tier").equals("PROFESSIONAL"));
+
+    // a move whose page is left before it ends does not stand in the way of the next one
+    clickMove(moveSlug, "STANDARD");
+    open("nav-tenants");
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!operator
+            .get("/api/v1/tenants/" + moveTenant)
+            .json()
+            .getString("tier")
+            .equals("STANDARD")
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    open("nav-tenants");
+    clickMove(moveSlug, "PROFESSIONAL");
+    String again =
+        waitUpTo(60)
+            .ignoring(org.openqa.selenium.WebDriverException.class)
+            .until(d -> d.findElement(By.id("tier-move-outcome")).getText());
+    assertThat(again).startsWith(moveSlug + ": Moved from STANDARD to PROFESSIONAL: ");
+    assertThat(operator.get("/api/v1/tenants/" + moveTenant).json().getString("tier"))
+        .isEqualTo("PROFESSIONAL");
+  }
+
+  void clickMove(String tenantSlug, String tier) {
+    loadsPage(
+        () -> {
+          browser
+              .findElement(By.cssSelector("[aria-label='Move " + tenantSlug + " to " + tier + "']"))
+              .click();
+          browser.switchTo().alert().accept();
+        });
   }
 
   /** The tenant's audit log as the admin API answers it. */
