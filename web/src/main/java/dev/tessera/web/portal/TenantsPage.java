@@ -149,24 +149,20 @@ public class TenantsPage implements Serializable {
       refresh();
       return;
     }
-    if (!moves.running(id)) {
+    Optional<TierMoveStatus> last = tenants.latestTierMove(id);
+    if (!moves.running(id) && last.isPresent() && !last.get().running()) {
       // started on another instance, or this one restarted: the catalog still tells how it went
-      Optional<TierMoveStatus> last = tenants.latestTierMove(id);
-      if (last.isPresent() && !last.get().running()) {
-        outcome = movingSlug + ": " + last.get().describe();
-        outcomeFailed = last.get().state().equals("FAILED");
-        moving = null;
-        progress = null;
-        refresh();
-        return;
-      }
+      outcome = movingSlug + ": " + last.get().describe();
+      outcomeFailed = last.get().state().equals("FAILED");
+      moving = null;
+      progress = null;
+      refresh();
+      return;
     }
     progress =
         movingSlug
             + ": "
-            + tenants
-                .latestTierMove(id)
-                .filter(TierMoveStatus::running)
+            + last.filter(TierMoveStatus::running)
                 .map(TierMoveStatus::describe)
                 .orElse("starting the move…");
   }
