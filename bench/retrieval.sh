@@ -32,7 +32,12 @@ for _ in $(seq 1 600); do
   fi
   sleep 1
 done
-out="$(java "$ROOT/bench/RetrievalBench.java" "http://127.0.0.1:$port" "$token" "$CHUNKS" "$QUERIES")"
+# /health is Payara's own context; wait for the application's too (GLASSFISH-21522 start-up race)
+for _ in $(seq 1 100); do
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/tenants?limit=1")" == 200 ]] && break
+  sleep 0.1
+done
+out="$(java "$ROOT/bench/RetrievalBench.java" "http://127.0.0.1:$port" "$token" "$CHUNKS" "$QUERIES" "$server")"
 echo "$out"
 rss="$(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' "/proc/$server/status")"
 index_size="$(du -sh "$scratch/retrieval-index" | cut -f1)"

@@ -176,25 +176,37 @@ final class TenantIndex implements AutoCloseable {
         }
       }
       Map<Integer, Double> fused = Fusion.rrf(bm25, dense, spec.bm25Weight(), spec.denseWeight());
-      List<Hit> hits = new ArrayList<>();
-      for (Map.Entry<Integer, Double> e : fused.entrySet()) {
-        hits.add(hit(searcher, e.getKey(), e.getValue(), spec.vector()));
-      }
+      List<Map.Entry<Integer, Double>> ranked = new ArrayList<>(fused.entrySet());
       if (spec.halfLifeDays() != null && spec.freshnessWeight() > 0) {
         // fresher sources move up: score × ((1 − w) + w · 0.5^(age / half-life))
         long now = System.currentTimeMillis();
-        List<Hit> boosted = new ArrayList<>();
-        for (Hit h : hits) {
-          double ageDays = Math.max(0, (now - h.sourceUpdatedMillis()) / 86_400_000.0);
+        List<Map.Entry<Integer, Double>> boosted = new ArrayList<>(ranked.size());
+        for (Map.Entry<Integer, Double> e : ranked) {
+          long updated =
+              searcher
+                  .storedFields()
+                  .document(e.getKey(), Set.of(UPDATED))
+                  .getField(UPDATED)
+                  .numericValue()
+                  .longValue();
+          double ageDays = Math.max(0, (now - updated) / 86_400_000.0);
           double decay = Math.pow(0.5, ageDays / spec.halfLifeDays());
           boosted.add(
-              h.withScore(
-                  h.score() * ((1 - spec.freshnessWeight()) + spec.freshnessWeight() * decay)));
+              Map.entry(
+                  e.getKey(),
+                  e.getValue() * ((1 - spec.freshnessWeight()) + spec.freshnessWeight() * decay)));
         }
-        boosted.sort(java.util.Comparator.comparingDouble(Hit::score).reversed());
-        hits = boosted;
+        boosted.sort(Map.Entry.<Integer, Double>comparingByValue().reversed());
+        ranked = boosted;
       }
-      return hits.size() > spec.limit() ? new ArrayList<>(hits.subList(0, spec.limit())) : hits;
+      // only the page is read from the stored fields: each read decompresses a block, and the
+      // candidates of two retrievers are up to eight times the page
+      List<Hit> hits = new ArrayList<>(Math.min(spec.limit(), ranked.size()));
+      for (Map.Entry<Integer, Double> e :
+          ranked.subList(0, Math.min(spec.limit(), ranked.size()))) {
+        hits.add(hit(searcher, e.getKey(), e.getValue(), spec.vector()));
+      }
+      return hits;
     } finally {
       searchers.release(searcher);
     }
