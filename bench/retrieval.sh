@@ -3,7 +3,7 @@
 # (embedded PostgreSQL, durability as shipped), ingests CHUNKS chunks into one tenant (default
 # 100,000; every fifth document restricted to a group), then measures hybrid search with the ACL
 # filter on as a key outside that group. Appends the figures, machine and date to bench/RESULTS.md.
-#   bench/retrieval.sh [CHUNKS] [QUERIES]
+#   bench/retrieval.sh [CHUNKS] [QUERIES]      (JVM options for Tessera in TS_JAVA_OPTS)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -20,7 +20,7 @@ mkdir -p "$scratch/tmp"
 echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" >"$scratch/preboot.txt"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 TESSERA_DATA_DIR="$scratch" TESSERA_ADMIN_TOKEN="$token" TESSERA_PORT="$port" TESSERA_RETRIEVAL_WORKERS=2 \
-  java -Xmx4g -Djava.io.tmpdir="$scratch/tmp" -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
+  java -Xmx4g ${TS_JAVA_OPTS:-} -Djava.io.tmpdir="$scratch/tmp" -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
   -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -jar "$MICRO" --deploy "$WAR" --contextroot / \
   --port "$port" --nocluster --interfaces 127.0.0.1 --nohostaware --disablephonehome \
   --prebootcommandfile "$scratch/preboot.txt" >"$scratch/server.log" 2>&1 &

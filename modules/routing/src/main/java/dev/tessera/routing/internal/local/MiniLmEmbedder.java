@@ -1,14 +1,22 @@
 package dev.tessera.routing.internal.local;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.output.Response;
 import dev.tessera.routing.api.Deadline;
 import dev.tessera.routing.api.Embedding;
 import dev.tessera.routing.api.EmbeddingResponse;
 import dev.tessera.routing.api.ProviderException;
 import dev.tessera.routing.api.Usage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +101,7 @@ final class MiniLmEmbedder {
     // be the application's.
     thread.setContextClassLoader(MiniLmEmbedder.class.getClassLoader());
     try {
-      EmbeddingModel loaded = new AllMiniLmL6V2QuantizedEmbeddingModel(inference);
+      EmbeddingModel loaded = new SingleThreadedMiniLm(inference);
       LOG.info(
           () ->
               "ROUTING-0102 local-minilm loaded in "
@@ -120,6 +128,60 @@ final class MiniLmEmbedder {
     }
     if (System.getenv("DJL_OFFLINE") == null && System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
+    }
+  }
+
+  /**
+   * The model LangChain4j ships (quantized all-MiniLM-L6-v2, mean pooling, 384 dimensions), in an
+   * ONNX session that runs each text on the calling thread alone. LangChain4j's own class opens it
+   * with ONNX Runtime's defaults, which split every operator of one short text across a pool of
+   * native threads: on two cores beside a busy server, waking that pool for each of a query's
+   * dozens of operators made a 1 ms embedding take 3-4 ms. Parallelism stays where it pays: batches
+   * are spread over the inference executor, one text per thread.
+   */
+  private static final class SingleThreadedMiniLm extends AbstractInProcessEmbeddingModel {
+    private static final String MODEL = "all-minilm-l6-v2-q.onnx";
+    private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
+    private final OnnxBertBiEncoder encoder;
+
+    SingleThreadedMiniLm(Executor inference) {
+      super(inference);
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+          InputStream tokenizer = resource(TOKENIZER)) {
+        options.setIntraOpNumThreads(1);
+        options.setInterOpNumThreads(1);
+        byte[] model;
+        try (InputStream in = resource(MODEL)) {
+          model = in.readAllBytes();
+        }
+        encoder =
+            new OnnxBertBiEncoder(
+                env, env.createSession(model, options), tokenizer, PoolingMode.MEAN);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (OrtException e) {
+        throw new IllegalStateException("ONNX Runtime could not open " + MODEL, e);
+      }
+    }
+
+    private static InputStream resource(String name) throws IOException {
+      InputStream in =
+          AbstractInProcessEmbeddingModel.class.getClassLoader().getResourceAsStream(name);
+      if (in == null) {
+        throw new IOException(name + " is missing from the class path");
+      }
+      return in;
+    }
+
+    @Override
+    protected OnnxBertBiEncoder model() {
+      return encoder;
+    }
+
+    @Override
+    protected Integer knownDimension() {
+      return DIMENSIONS;
     }
   }
 }
