@@ -188,17 +188,11 @@ class DefaultRetrieval implements Retrieval {
               + models
               + "); search them one at a time");
     }
-    float[] vector = null;
-    if (mode != SearchSpec.Mode.BM25) {
-      vector = embedder.embed(reader.call(), models.iterator().next(), List.of(query)).get(0);
-    } else {
-      vector = null;
-    }
     @SuppressWarnings("unchecked")
     SearchSpec spec =
         new SearchSpec(
             query,
-            vector,
+            null,
             kbIds,
             (Set<String>) prepared[3],
             mode,
@@ -209,9 +203,16 @@ class DefaultRetrieval implements Retrieval {
             halfLife,
             freshWeight);
     TenantIndex index = indexes.current(tenant, (long) prepared[4]);
+    String model = models.iterator().next();
     List<Hit> hits;
     try {
-      hits = index.search(spec, Math.max(40, limit * 4));
+      // the query is embedded here, in this request, while the BM25 half runs beside it
+      hits =
+          index.search(
+              spec,
+              Math.max(40, limit * 4),
+              () -> embedder.embed(reader.call(), model, List.of(query)).get(0),
+              indexes.bm25Searches());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

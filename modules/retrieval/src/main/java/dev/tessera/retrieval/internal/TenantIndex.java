@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
@@ -152,64 +156,113 @@ final class TenantIndex implements AutoCloseable {
 
   /** Ranked candidates of each retriever, fused by weighted reciprocal rank. */
   List<Hit> search(SearchSpec spec, int candidates) throws IOException {
+    return search(spec, candidates, spec::vector, Runnable::run);
+  }
+
+  /**
+   * The same, with the query's vector still to be computed: {@code vector} is called on this thread
+   * (the embedding goes through the gateway, in the caller's request) while the BM25 half runs on
+   * {@code bm25On}, so a hybrid search costs the longer of the two, not their sum.
+   */
+  List<Hit> search(SearchSpec spec, int candidates, Supplier<float[]> vector, Executor bm25On)
+      throws IOException {
     IndexSearcher searcher = searchers.acquire();
+    CompletableFuture<List<Integer>> bm25 = CompletableFuture.completedFuture(List.of());
     try {
       Query filter = filter(spec);
-      List<Integer> bm25 = new ArrayList<>();
-      List<Integer> dense = new ArrayList<>();
       if (spec.mode() != SearchSpec.Mode.DENSE) {
-        Query text = textQuery(spec.query());
-        if (text != null) {
-          BooleanQuery q =
-              new BooleanQuery.Builder().add(text, Occur.MUST).add(filter, Occur.FILTER).build();
-          for (ScoreDoc sd : searcher.search(q, candidates).scoreDocs) {
-            bm25.add(sd.doc);
-          }
-        }
+        bm25 =
+            CompletableFuture.supplyAsync(() -> bm25(searcher, spec, filter, candidates), bm25On);
       }
-      if (spec.mode() != SearchSpec.Mode.BM25) {
+      float[] queryVector = spec.mode() == SearchSpec.Mode.BM25 ? null : vector.get();
+      List<Integer> dense = new ArrayList<>();
+      if (queryVector != null) {
         TopDocs top =
             searcher.search(
-                new KnnFloatVectorQuery(VEC, spec.vector(), candidates, filter), candidates);
+                new KnnFloatVectorQuery(VEC, queryVector, candidates, filter), candidates);
         for (ScoreDoc sd : top.scoreDocs) {
           dense.add(sd.doc);
         }
       }
-      Map<Integer, Double> fused = Fusion.rrf(bm25, dense, spec.bm25Weight(), spec.denseWeight());
-      List<Map.Entry<Integer, Double>> ranked = new ArrayList<>(fused.entrySet());
-      if (spec.halfLifeDays() != null && spec.freshnessWeight() > 0) {
-        // fresher sources move up: score × ((1 − w) + w · 0.5^(age / half-life))
-        long now = System.currentTimeMillis();
-        List<Map.Entry<Integer, Double>> boosted = new ArrayList<>(ranked.size());
-        for (Map.Entry<Integer, Double> e : ranked) {
-          long updated =
-              searcher
-                  .storedFields()
-                  .document(e.getKey(), Set.of(UPDATED))
-                  .getField(UPDATED)
-                  .numericValue()
-                  .longValue();
-          double ageDays = Math.max(0, (now - updated) / 86_400_000.0);
-          double decay = Math.pow(0.5, ageDays / spec.halfLifeDays());
-          boosted.add(
-              Map.entry(
-                  e.getKey(),
-                  e.getValue() * ((1 - spec.freshnessWeight()) + spec.freshnessWeight() * decay)));
+      List<Integer> bm25Docs;
+      try {
+        bm25Docs = bm25.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof UncheckedIOException u) {
+          throw u.getCause();
         }
-        boosted.sort(Map.Entry.<Integer, Double>comparingByValue().reversed());
-        ranked = boosted;
+        throw e;
       }
-      // only the page is read from the stored fields: each read decompresses a block, and the
-      // candidates of two retrievers are up to eight times the page
-      List<Hit> hits = new ArrayList<>(Math.min(spec.limit(), ranked.size()));
-      for (Map.Entry<Integer, Double> e :
-          ranked.subList(0, Math.min(spec.limit(), ranked.size()))) {
-        hits.add(hit(searcher, e.getKey(), e.getValue(), spec.vector()));
-      }
-      return hits;
+      return page(searcher, spec, queryVector, bm25Docs, dense);
     } finally {
+      // the BM25 half reads this searcher: it is released only once that has finished too
+      try {
+        bm25.join();
+      } catch (RuntimeException ignored) {
+        // reported above, or superseded by what failed here
+      }
       searchers.release(searcher);
     }
+  }
+
+  private List<Integer> bm25(
+      IndexSearcher searcher, SearchSpec spec, Query filter, int candidates) {
+    List<Integer> out = new ArrayList<>();
+    Query text = textQuery(spec.query());
+    if (text == null) {
+      return out;
+    }
+    BooleanQuery q =
+        new BooleanQuery.Builder().add(text, Occur.MUST).add(filter, Occur.FILTER).build();
+    try {
+      for (ScoreDoc sd : searcher.search(q, candidates).scoreDocs) {
+        out.add(sd.doc);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** Fuses the two rankings, applies the freshness boost and reads the page's chunks. */
+  private List<Hit> page(
+      IndexSearcher searcher,
+      SearchSpec spec,
+      float[] queryVector,
+      List<Integer> bm25,
+      List<Integer> dense)
+      throws IOException {
+    Map<Integer, Double> fused = Fusion.rrf(bm25, dense, spec.bm25Weight(), spec.denseWeight());
+    List<Map.Entry<Integer, Double>> ranked = new ArrayList<>(fused.entrySet());
+    if (spec.halfLifeDays() != null && spec.freshnessWeight() > 0) {
+      // fresher sources move up: score × ((1 − w) + w · 0.5^(age / half-life))
+      long now = System.currentTimeMillis();
+      List<Map.Entry<Integer, Double>> boosted = new ArrayList<>(ranked.size());
+      for (Map.Entry<Integer, Double> e : ranked) {
+        long updated =
+            searcher
+                .storedFields()
+                .document(e.getKey(), Set.of(UPDATED))
+                .getField(UPDATED)
+                .numericValue()
+                .longValue();
+        double ageDays = Math.max(0, (now - updated) / 86_400_000.0);
+        double decay = Math.pow(0.5, ageDays / spec.halfLifeDays());
+        boosted.add(
+            Map.entry(
+                e.getKey(),
+                e.getValue() * ((1 - spec.freshnessWeight()) + spec.freshnessWeight() * decay)));
+      }
+      boosted.sort(Map.Entry.<Integer, Double>comparingByValue().reversed());
+      ranked = boosted;
+    }
+    // only the page is read from the stored fields: each read decompresses a block, and the
+    // candidates of two retrievers are up to eight times the page
+    List<Hit> hits = new ArrayList<>(Math.min(spec.limit(), ranked.size()));
+    for (Map.Entry<Integer, Double> e : ranked.subList(0, Math.min(spec.limit(), ranked.size()))) {
+      hits.add(hit(searcher, e.getKey(), e.getValue(), queryVector));
+    }
+    return hits;
   }
 
   /** BM25 over the analysed query's terms (OR); null when nothing is left after analysis. */

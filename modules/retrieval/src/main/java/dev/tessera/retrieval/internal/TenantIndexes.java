@@ -12,6 +12,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -31,6 +35,29 @@ class TenantIndexes {
   @Inject RetrievalSettings settings;
 
   private final Map<TenantId, TenantIndex> open = new ConcurrentHashMap<>();
+
+  /**
+   * Runs the BM25 half of hybrid searches while the request thread embeds the query. One thread per
+   * core and no queue: when all are busy the request thread runs its BM25 itself, as before.
+   */
+  private final ThreadPoolExecutor bm25 =
+      new ThreadPoolExecutor(
+          1,
+          Math.max(2, Runtime.getRuntime().availableProcessors()),
+          30,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "tessera-retrieval-bm25");
+            t.setDaemon(true);
+            return t;
+          },
+          new ThreadPoolExecutor.CallerRunsPolicy());
+
+  /** Where the BM25 half of a hybrid search runs (see {@link TenantIndex#search}). */
+  Executor bm25Searches() {
+    return bm25;
+  }
 
   /** The tenant's index, having applied every change up to {@code latest}. */
   TenantIndex current(TenantId tenant, long latest) {
@@ -136,6 +163,7 @@ class TenantIndexes {
 
   @PreDestroy
   void close() {
+    bm25.shutdown();
     open.values()
         .forEach(
             i -> {
