@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * <p>usage: java bench/RetrievalBench.java BASE_URL OPERATOR_TOKEN [CHUNKS] [QUERIES] [SERVER_PID]
  */
 public class RetrievalBench {
-  /** Queries before the measured ones, per mode: the search path's JIT compilation settles. */
+  /** Rounds of queries (one per mode) before the measured ones: the JIT compilation settles. */
   static final int WARMUP = 300;
 
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -111,27 +111,36 @@ public class RetrievalBench {
     }
 
     // warm-up, then measured queries, one at a time (latency, not throughput); hybrid is the
-    // figure that counts, BM25 and dense alone show where its time goes
+    // figure that counts, BM25 and dense alone show where its time goes. The three modes take
+    // turns, in a rotating order, so that drift (JIT, GC, a neighbour on the host) hits them alike.
     String[] modes = {"hybrid", "bm25", "dense"};
+    Random[] texts = new Random[modes.length];
+    List<List<Double>> ms = new ArrayList<>();
+    int[] resultsSeen = new int[modes.length];
     for (int m = 0; m < modes.length; m++) {
-      String mode = modes[m];
-      Random qr = new Random(7 + m); // other queries per mode: no embedding comes from the cache
-      List<Double> ms = new ArrayList<>();
-      int resultsSeen = 0;
-      for (int q = 0; q < queries + WARMUP; q++) {
+      texts[m] = new Random(7 + m); // other queries per mode: no embedding comes from the cache
+      ms.add(new ArrayList<>());
+    }
+    for (int q = 0; q < queries + WARMUP; q++) {
+      for (int turn = 0; turn < modes.length; turn++) {
+        int m = (q + turn) % modes.length;
+        Random qr = texts[m];
         String text = WORDS[qr.nextInt(WORDS.length)] + " " + WORDS[qr.nextInt(WORDS.length)] + " " + WORDS[qr.nextInt(WORDS.length)];
-        String body = "{\"query\":\"" + text + "\",\"knowledge_bases\":[\"" + kb + "\"],\"max_num_results\":10,\"mode\":\"" + mode + "\"}";
+        String body = "{\"query\":\"" + text + "\",\"knowledge_bases\":[\"" + kb + "\"],\"max_num_results\":10,\"mode\":\"" + modes[m] + "\"}";
         long s = System.nanoTime();
         String page = call("POST", base + "/v1/retrieval/search", reader, body);
         double took = (System.nanoTime() - s) / 1e6;
         if (q >= WARMUP) {
-          ms.add(took);
-          resultsSeen += count(page, "\"file_id\"");
+          ms.get(m).add(took);
+          resultsSeen[m] += count(page, "\"file_id\"");
         }
       }
-      Collections.sort(ms);
+    }
+    for (int m = 0; m < modes.length; m++) {
+      List<Double> sorted = ms.get(m);
+      Collections.sort(sorted);
       System.out.printf(Locale.ROOT, "%s search, ACL filter on, %d queries: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms (%.1f results per page)%n",
-          mode, ms.size(), pct(ms, 0.50), pct(ms, 0.95), pct(ms, 0.99), (double) resultsSeen / ms.size());
+          modes[m], sorted.size(), pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99), (double) resultsSeen[m] / sorted.size());
     }
   }
 
