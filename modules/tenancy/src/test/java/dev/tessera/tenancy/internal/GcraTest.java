@@ -47,6 +47,32 @@ class GcraTest {
   }
 
   @Test
+  void limits_in_the_billions_are_honoured_as_configured() {
+    CounterStore store = new LocalCounterStore();
+    long limit = 2_000_000_000L; // tokens a minute, as a large tenant may be given
+    // at one instant the whole minute's worth fits, in requests of a billion each, and no more
+    assertThat(Gcra.acquire(store, "tpm", limit, 1_000_000_000L, 0).allowed()).isTrue();
+    assertThat(Gcra.acquire(store, "tpm", limit, 1_000_000_000L, 0).allowed()).isTrue();
+    Gcra.Decision full = Gcra.acquire(store, "tpm", limit, 1, 0);
+    assertThat(full.allowed()).isFalse();
+    // the 529 tokens a small chat request is estimated at come back in 16 µs, not 529
+    assertThat(full.retryAfterMicros()).isEqualTo(1);
+    assertThat(Gcra.acquire(store, "tpm", limit, 529, 16).allowed()).isTrue();
+
+    // a limit that does not divide the minute is never exceeded: 7 per minute, 7 at once, then
+    // the eighth exactly one seventh of a minute (rounded up to the microsecond) later
+    CounterStore odd = new LocalCounterStore();
+    for (int i = 0; i < 7; i++) {
+      assertThat(Gcra.acquire(odd, "k", 7, 1, 0).allowed()).isTrue();
+    }
+    Gcra.Decision eighth = Gcra.acquire(odd, "k", 7, 1, 0);
+    assertThat(eighth.allowed()).isFalse();
+    assertThat(eighth.retryAfterMicros()).isEqualTo(8_571_429);
+    assertThat(Gcra.acquire(odd, "k", 7, 1, 8_571_428).allowed()).isFalse();
+    assertThat(Gcra.acquire(odd, "k", 7, 1, 8_571_429).allowed()).isTrue();
+  }
+
+  @Test
   void refunds_give_back_exactly_what_was_taken() {
     CounterStore store = new LocalCounterStore();
     for (int i = 0; i < 5; i++) {
