@@ -1,6 +1,7 @@
 package dev.tessera.retrieval.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,5 +103,117 @@ class TenantIndexTest {
     assertThat(fused.keySet().iterator().next()).isEqualTo("c");
     var bm25Only = Fusion.rrf(List.of("a", "b"), List.of("b", "a"), 1, 0);
     assertThat(bm25Only.keySet()).containsExactly("a", "b");
+  }
+
+  @Test
+  void hybrid_with_its_bm25_half_on_another_thread_ranks_as_inline_and_waits_for_it_on_failure()
+      throws Exception {
+    UUID kb = UUID.randomUUID();
+    Random r = new Random(11);
+    List<IndexedChunk> chunks = new ArrayList<>();
+    List<UUID> docs = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      UUID doc = UUID.randomUUID();
+      docs.add(doc);
+      String body = (i % 3 == 0 ? "freight customs tariff " : "payroll pension ") + "note " + i;
+      chunks.add(
+          new IndexedChunk(
+              kb,
+              doc,
+              1,
+              "doc " + i,
+              new Chunk(0, "", "p-1", 0, body.length(), body),
+              0L,
+              Set.of("*"),
+              vector(r)));
+    }
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (TenantIndex index = new TenantIndex(dir)) {
+      index.replace(docs, chunks);
+      index.commit(1);
+      float[] q = chunks.get(3).vector();
+      SearchSpec withVector =
+          new SearchSpec(
+              "customs tariff",
+              q,
+              Set.of(kb),
+              Set.of("*"),
+              SearchSpec.Mode.HYBRID,
+              1,
+              1,
+              10,
+              null,
+              null,
+              0);
+      SearchSpec withoutVector =
+          new SearchSpec(
+              "customs tariff",
+              null,
+              Set.of(kb),
+              Set.of("*"),
+              SearchSpec.Mode.HYBRID,
+              1,
+              1,
+              10,
+              null,
+              null,
+              0);
+      List<Hit> inline = index.search(withVector, 40);
+
+      AtomicBoolean elsewhere = new AtomicBoolean();
+      List<Hit> beside =
+          index.search(
+              withoutVector,
+              40,
+              () -> q,
+              task ->
+                  pool.execute(
+                      () -> {
+                        elsewhere.set(true);
+                        task.run();
+                      }));
+      assertThat(elsewhere).isTrue();
+      assertThat(beside)
+          .extracting(Hit::id)
+          .containsExactlyElementsOf(inline.stream().map(Hit::id).toList());
+      assertThat(beside)
+          .extracting(Hit::score)
+          .containsExactlyElementsOf(inline.stream().map(Hit::score).toList());
+      assertThat(beside.get(0).similarity()).isEqualTo(inline.get(0).similarity());
+
+      // the embedding fails while the BM25 half still reads the searcher: the failure surfaces
+      // as it was, and only once that half is done (it holds the searcher until then)
+      long started = System.nanoTime();
+      assertThatThrownBy(
+              () ->
+                  index.search(
+                      withoutVector,
+                      40,
+                      () -> {
+                        throw new IllegalStateException("embedding failed");
+                      },
+                      task ->
+                          pool.execute(
+                              () -> {
+                                sleep(300);
+                                task.run();
+                              })))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("embedding failed");
+      assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(300_000_000L);
+      assertThat(index.search(withVector, 40))
+          .extracting(Hit::id)
+          .containsExactlyElementsOf(inline.stream().map(Hit::id).toList());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
