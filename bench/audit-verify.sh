@@ -41,7 +41,8 @@ FILL=$(java -cp "$PGJAR" "$BENCH/AuditFill.java" "$URL" bench-app "$T" "$ENTRIES
 say "$FILL"
 admin POST "/api/v1/tenants/$T/audit/checkpoints" '' >/dev/null
 
-heap() { curl -s "$TS/metrics" | awk '/^base_memory_usedHeap_bytes/{print $2}' | head -1; }
+# MicroProfile Metrics 5 names it memory_usedHeap_bytes{mp_scope="base"} (older: base_memory_usedHeap_bytes)
+heap() { curl -s "$TS/metrics" | awk '/^(base_)?memory_usedHeap_bytes/{print $NF}' | head -1; }
 HEAP_BEFORE=$(heap)
 PEAK=0
 ( while :; do h=$(heap); echo "$h"; sleep 0.2; done ) >"$RUN/heap.txt" &

@@ -79,7 +79,7 @@ final class Gcra {
   /** Units that would still be admitted now, for the rate-limit headers. */
   private static long remaining(long limit, long tat, long now) {
     long room = PERIOD_NANOS - (tat - now);
-    return room <= 0 ? 0 : (long) Math.floor(room * ((double) limit / PERIOD_NANOS) + 1e-9);
+    return room <= 0 ? 0 : room / Math.max(1, nanos(limit, 1));
   }
 
   private static long micros(long nanos) {
