@@ -234,6 +234,47 @@ class RetrievalIT {
   }
 
   @Test
+  void a_rerank_through_a_catalog_embedding_model_reorders_only_what_the_reader_may_see() {
+    String q = "Bluebird acquisition Nordwind";
+    Reply r =
+        outsider.post(
+            "/v1/retrieval/search",
+            "{\"query\":\""
+                + q
+                + "\",\"knowledge_bases\":[\""
+                + kb
+                + "\"],\"max_num_results\":3,\"rerank\":{\"model\":\"local-minilm\",\"candidates\":10}}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().getJsonObject("rerank").getString("model")).isEqualTo("local-minilm");
+    assertThat(r.json().getJsonArray("data")).hasSize(3);
+    assertThat(files(r.json())).doesNotContain(secretDoc);
+    // best first by the reranker's cosine similarity, which differs from the fused RRF scores
+    List<Double> scores = new ArrayList<>();
+    r.json()
+        .getJsonArray("data")
+        .forEach(v -> scores.add(v.asJsonObject().getJsonNumber("score").doubleValue()));
+    assertThat(scores).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    assertThat(scores.get(0)).isGreaterThan(0.1); // a cosine, not a reciprocal-rank sum (< 0.04)
+
+    Reply unknown =
+        outsider.post(
+            "/v1/retrieval/search",
+            "{\"query\":\"travel\",\"knowledge_bases\":[\""
+                + kb
+                + "\"],\"rerank\":{\"model\":\"no-such-model\"}}");
+    assertThat(unknown.status()).as(unknown.toString()).isBetween(400, 404);
+    assertThat(unknown.contentType()).startsWith("application/problem+json");
+    Reply tooFew =
+        outsider.post(
+            "/v1/retrieval/search",
+            "{\"query\":\"travel\",\"knowledge_bases\":[\""
+                + kb
+                + "\"],\"max_num_results\":5,\"rerank\":{\"model\":\"local-minilm\",\"candidates\":2}}");
+    assertThat(tooFew.status()).as(tooFew.toString()).isEqualTo(400);
+    assertThat(tooFew.body()).contains("rerank.candidates");
+  }
+
+  @Test
   void another_tenants_knowledge_base_is_not_found() {
     Reply s =
         other.post(

@@ -38,7 +38,14 @@ class DefaultRetrieval implements Retrieval {
   static final String REFUSAL_UNSUPPORTED = "unsupported_answer";
   private static final Set<String> SEARCH_FIELDS =
       Set.of(
-          "query", "knowledge_bases", "max_num_results", "mode", "weights", "filters", "freshness");
+          "query",
+          "knowledge_bases",
+          "max_num_results",
+          "mode",
+          "weights",
+          "filters",
+          "freshness",
+          "rerank");
   private static final Set<String> ANSWER_FIELDS =
       Set.of(
           "query",
@@ -48,6 +55,7 @@ class DefaultRetrieval implements Retrieval {
           "min_evidence",
           "filters",
           "freshness",
+          "rerank",
           "max_tokens");
 
   @Inject RetrievalStore store;
@@ -64,18 +72,85 @@ class DefaultRetrieval implements Retrieval {
   public JsonObject search(Reader reader, JsonObject body) {
     DefaultKnowledgeBases.known(body, SEARCH_FIELDS);
     int limit = intIn(body, "max_num_results", 10, 1, 100);
-    List<Hit> hits = run(reader, body, limit, mode(body));
+    Rerank rerank = Rerank.of(body, limit);
+    List<Hit> hits = retrieve(reader, body, limit, mode(body), rerank);
     JsonArrayBuilder data = Json.P.createArrayBuilder();
     for (Hit h : hits) {
       data.add(result(h));
     }
-    return Json.P.createObjectBuilder()
-        .add("object", "vector_store.search_results.page")
-        .add("search_query", body.getString("query"))
-        .add("data", data)
-        .add("has_more", false)
-        .addNull("next_page")
-        .build();
+    var page =
+        Json.P.createObjectBuilder()
+            .add("object", "vector_store.search_results.page")
+            .add("search_query", body.getString("query"))
+            .add("data", data)
+            .add("has_more", false)
+            .addNull("next_page");
+    if (rerank != null) {
+      page.add(
+          "rerank",
+          Json.P.createObjectBuilder()
+              .add("model", rerank.model())
+              .add("candidates", rerank.candidates()));
+    }
+    return page.build();
+  }
+
+  /**
+   * A second pass over the first {@code candidates} hits of the fused search: each is scored by the
+   * cosine similarity of its text to the query under a catalog embedding model (called through the
+   * gateway, so it is billed, cached and logged like any call), best first. The candidates come
+   * from the ACL-filtered search, so a rerank never sees what the reader may not.
+   */
+  record Rerank(String model, int candidates) {
+    static Rerank of(JsonObject body, int limit) {
+      JsonObject r = Json.object(body, "rerank");
+      if (r == null) {
+        return null;
+      }
+      DefaultKnowledgeBases.known(r, Set.of("model", "candidates"));
+      String model = Json.string(r, "model", false);
+      if (model == null || model.isBlank()) {
+        throw InvalidInputException.field(
+            "rerank.model", "names a catalog embedding model, for example local-minilm");
+      }
+      Double n = Json.number(r, "candidates");
+      int candidates = n == null ? Math.max(20, limit * 2) : n.intValue();
+      if (n != null && (n != Math.floor(n) || n < limit || n > 100)) {
+        throw InvalidInputException.field(
+            "rerank.candidates", "must be an integer from " + limit + " (the page) to 100");
+      }
+      return new Rerank(model, candidates);
+    }
+  }
+
+  /** The search's hits, reranked when asked, at most {@code limit}. */
+  private List<Hit> retrieve(
+      Reader reader, JsonObject body, int limit, SearchSpec.Mode mode, Rerank rerank) {
+    if (rerank == null) {
+      return run(reader, body, limit, mode);
+    }
+    List<Hit> hits = run(reader, body, rerank.candidates(), mode);
+    if (hits.isEmpty()) {
+      return hits;
+    }
+    List<String> texts = new ArrayList<>(hits.size() + 1);
+    texts.add(body.getString("query"));
+    for (Hit h : hits) {
+      texts.add(h.title() + "\n" + h.section() + "\n" + h.body());
+    }
+    List<float[]> vectors = embedder.embed(reader.call(), rerank.model(), texts);
+    float[] q = Embedder.unit(vectors.get(0));
+    List<Hit> scored = new ArrayList<>(hits.size());
+    for (int i = 0; i < hits.size(); i++) {
+      float[] v = Embedder.unit(vectors.get(i + 1));
+      double dot = 0;
+      for (int j = 0; j < Math.min(q.length, v.length); j++) {
+        dot += q[j] * v[j];
+      }
+      scored.add(hits.get(i).withScore(dot));
+    }
+    scored.sort(java.util.Comparator.comparingDouble(Hit::score).reversed());
+    return new ArrayList<>(scored.subList(0, Math.min(limit, scored.size())));
   }
 
   private static JsonObject result(Hit h) {
@@ -284,7 +359,9 @@ class DefaultRetrieval implements Retrieval {
   }
 
   List<Evidence> evidence(Reader reader, JsonObject body, int max, double threshold) {
-    List<Hit> hits = run(reader, body, Math.max(8, max * 2), SearchSpec.Mode.HYBRID);
+    int candidates = Math.max(8, max * 2);
+    List<Hit> hits =
+        retrieve(reader, body, candidates, SearchSpec.Mode.HYBRID, Rerank.of(body, candidates));
     Set<String> words = Words.of(body.getString("query"));
     List<Evidence> out = new ArrayList<>();
     for (Hit h : hits) {
@@ -309,7 +386,9 @@ class DefaultRetrieval implements Retrieval {
     double threshold = min == null ? settings.minEvidence() : min;
     String model = Json.string(body, "model", false);
     String query = Json.string(body, "query", true);
-    List<Hit> all = run(reader, body, Math.max(8, maxSources * 2), SearchSpec.Mode.HYBRID);
+    int candidates = Math.max(8, maxSources * 2);
+    List<Hit> all =
+        retrieve(reader, body, candidates, SearchSpec.Mode.HYBRID, Rerank.of(body, candidates));
     Set<String> words = Words.of(query);
     List<Evidence> evidence = new ArrayList<>();
     double best = 0;
