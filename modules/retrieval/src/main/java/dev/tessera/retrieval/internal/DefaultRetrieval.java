@@ -142,12 +142,7 @@ class DefaultRetrieval implements Retrieval {
     float[] q = Embedder.unit(vectors.get(0));
     List<Hit> scored = new ArrayList<>(hits.size());
     for (int i = 0; i < hits.size(); i++) {
-      float[] v = Embedder.unit(vectors.get(i + 1));
-      double dot = 0;
-      for (int j = 0; j < Math.min(q.length, v.length); j++) {
-        dot += q[j] * v[j];
-      }
-      scored.add(hits.get(i).withScore(dot));
+      scored.add(hits.get(i).withScore(Embedder.dot(q, Embedder.unit(vectors.get(i + 1)))));
     }
     scored.sort(java.util.Comparator.comparingDouble(Hit::score).reversed());
     return new ArrayList<>(scored.subList(0, Math.min(limit, scored.size())));

@@ -30,6 +30,15 @@ class Embedder {
     return out;
   }
 
+  /** The dot product over the shorter length: the cosine similarity of two unit vectors. */
+  static double dot(float[] a, float[] b) {
+    double dot = 0;
+    for (int i = 0; i < Math.min(a.length, b.length); i++) {
+      dot += a[i] * b[i];
+    }
+    return dot;
+  }
+
   static float[] unit(float[] v) {
     double norm = 0;
     for (float x : v) {

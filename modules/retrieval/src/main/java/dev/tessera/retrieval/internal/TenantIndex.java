@@ -297,12 +297,7 @@ final class TenantIndex implements AutoCloseable {
       LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
       FloatVectorValues values = leaf.reader().getFloatVectorValues(VEC);
       if (values != null && values.advance(doc - leaf.docBase) == doc - leaf.docBase) {
-        float[] v = values.vectorValue();
-        double dot = 0;
-        for (int i = 0; i < v.length; i++) {
-          dot += v[i] * query[i];
-        }
-        similarity = dot;
+        similarity = Embedder.dot(values.vectorValue(), query);
       }
     }
     return new Hit(
