@@ -368,6 +368,143 @@ class LedgerConcurrencyIT {
     assertThat(row.getInt("cost")).isEqualTo(15);
   }
 
+  // ---- 4. kill -9 in the middle of a group commit ------------------------------------------
+
+  /**
+   * A tenant's holds and settles are written in batches (one transaction for all that arrived
+   * during the previous commit). Here one batch is stopped half-way inside the database (three
+   * holds written, the fourth waiting on a budget row locked from outside), more operations queued
+   * behind it in the instance, and the instance is killed: the batch never commits, so none of its
+   * holds exists; the committed hold before it is released once by the reaper; nothing was charged
+   * for calls nobody was answered.
+   */
+  @Test
+  void an_instance_killed_in_the_middle_of_a_ledger_batch_commits_none_of_it() throws Exception {
+    String model =
+        ledger.pricedModel(
+            "batch-" + LedgerFixture.unique(),
+            1,
+            1_000_000,
+            2_000_000,
+            LedgerFixture.completion(9, 3));
+    String tenant = operator.createTenant("STANDARD");
+    ledger.grant(tenant, 10_000, null);
+    Api plain = operator.as(operator.createKey(tenant, "inference")[1]).on(b);
+    String[] budgeted = operator.createKey(tenant, "inference");
+    Reply budget =
+        operator.post(
+            "/api/v1/tenants/" + tenant + "/budgets",
+            "{\"scope\":\"KEY\",\"scopeValue\":\""
+                + budgeted[0]
+                + "\",\"period\":\"MONTHLY\",\"limit\":1000000,\"enforcement\":\"SOFT\"}");
+    assertThat(budget.status()).as(budget.toString()).isEqualTo(201);
+    Api withBudget = operator.as(budgeted[1]).on(b);
+    LedgerFixture.awaitModel(plain, model);
+    // one served call through the budget: its window row exists from now on
+    Reply first = withBudget.post("/v1/chat/completions", LedgerFixture.ask(model, 50));
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    assertThat(ledger.balance(tenant)).containsExactly(10_000 - 15, 0);
+
+    ExecutorService pool = Executors.newFixedThreadPool(5);
+    List<Future<Integer>> calls = new ArrayList<>();
+    try (Connection account = platform.superuser(Platform.DATABASE);
+        Connection window = platform.superuser(Platform.DATABASE)) {
+      account.setAutoCommit(false);
+      window.setAutoCommit(false);
+      lockRows(account, "public.credit_accounts", tenant);
+      // call 1 leads a batch that waits on the account row; calls 2-4, then 5, queue behind it
+      calls.add(pool.submit(() -> status(plain, model)));
+      awaitBlockedBatches(1);
+      for (int i = 0; i < 3; i++) {
+        calls.add(pool.submit(() -> status(plain, model)));
+      }
+      Thread.sleep(500);
+      calls.add(pool.submit(() -> status(withBudget, model)));
+      Thread.sleep(500);
+      lockRows(window, "public.budget_windows", tenant);
+      // the account row goes: call 1's hold commits; the next batch writes the holds of calls
+      // 2-4 and stops at call 5's, which needs the budget's window row
+      account.rollback();
+      long until = System.currentTimeMillis() + 30_000;
+      while (openHolds(tenant) < 1 && System.currentTimeMillis() < until) {
+        Thread.sleep(50);
+      }
+      assertThat(openHolds(tenant)).as("call 1's hold, committed before the kill").isEqualTo(1);
+      awaitBlockedBatches(1);
+
+      b.kill();
+      window.rollback();
+    }
+    pool.shutdown();
+    for (Future<Integer> call : calls) {
+      assertThat(call.get(60, TimeUnit.SECONDS)).as("no call was answered").isNotEqualTo(200);
+    }
+    // the dead instance's transaction ends without a commit once its statement may go on
+    long until = System.currentTimeMillis() + 30_000;
+    while (runningBatches() > 0 && System.currentTimeMillis() < until) {
+      Thread.sleep(50);
+    }
+    assertThat(runningBatches()).isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM public.credit_reservations WHERE tenant_id = ?::uuid",
+                tenant))
+        .as("the served call and call 1; nothing of the batch that was cut off")
+        .isEqualTo(2);
+
+    platform.restartNodeB();
+    until = System.currentTimeMillis() + 60_000;
+    while (openHolds(tenant) > 0 && System.currentTimeMillis() < until) {
+      Thread.sleep(250);
+    }
+    assertThat(openHolds(tenant)).isZero();
+    assertThat(reaperReleases(tenant)).as("call 1's hold, released once").isEqualTo(1);
+    assertThat(ledger.balance(tenant)).containsExactly(10_000 - 15, 0);
+    assertThat(ledger.assertInvariants(tenant, true)).as("settled calls").isEqualTo(1);
+  }
+
+  private static int status(Api api, String model) {
+    try {
+      return api.post("/v1/chat/completions", LedgerFixture.ask(model, 50)).status();
+    } catch (RuntimeException connectionDied) {
+      return -1; // the node is killed under it
+    }
+  }
+
+  private static void lockRows(Connection c, String table, String tenant) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM " + table + " WHERE tenant_id = ?::uuid FOR UPDATE")) {
+      ps.setString(1, tenant);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as(table + " has a row of the tenant to lock").isTrue();
+      }
+    }
+  }
+
+  /** Ledger batches of the application waiting on a lock inside their transaction. */
+  private static void awaitBlockedBatches(int n) throws Exception {
+    long until = System.currentTimeMillis() + 30_000;
+    while (blockedBatches() < n && System.currentTimeMillis() < until) {
+      Thread.sleep(20);
+    }
+    assertThat(blockedBatches()).as("ledger batches waiting on a lock").isEqualTo(n);
+  }
+
+  private static long blockedBatches() throws SQLException {
+    return count(
+        "SELECT count(*) FROM pg_stat_activity WHERE usename = 'tessera_app'"
+            + " AND wait_event_type = 'Lock' AND query LIKE '%billing_apply%'"
+            + " AND ?::text IS NOT NULL",
+        "-");
+  }
+
+  private static long runningBatches() throws SQLException {
+    return count(
+        "SELECT count(*) FROM pg_stat_activity WHERE usename = 'tessera_app'"
+            + " AND state <> 'idle' AND query LIKE '%billing_apply%' AND ?::text IS NOT NULL",
+        "-");
+  }
+
   private static long openHolds(String tenant) throws SQLException {
     return count(
         "SELECT count(*) FROM public.credit_reservations WHERE status = 'OPEN' AND tenant_id = ?::uuid",

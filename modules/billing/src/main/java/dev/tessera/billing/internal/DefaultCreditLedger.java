@@ -43,30 +43,41 @@ public class DefaultCreditLedger implements CreditLedger {
   @Inject Pricing pricing;
   @Inject BillingMetrics metrics;
   @Inject UsageRecorder recorder;
+  @Inject LedgerBatches batches;
 
   @Override
   public Hold reserve(HoldRequest r) {
     long amount = pricing.worstCase(r.tier(), r.price(), r.inputTokens(), r.maxOutputTokens());
+    LedgerBatches.Outcome o;
     try {
-      return data.inTenant(r.tenant(), c -> reserve(c, r, amount));
+      o = batches.reserve(r, amount);
     } catch (RuntimeException e) {
       throw LedgerErrors.rethrow(e, amount);
     }
+    if (o.failed()) {
+      throw LedgerErrors.refusal(o.errorState(), o.errorMessage(), o.errorDetail(), amount);
+    }
+    return new Hold(r.requestId(), o.amount(), o.available(), "DUPLICATE".equals(o.outcome()));
   }
 
   @Override
   public Settlement settle(TenantId tenant, Tier tier, String requestId, ServedUsage usage) {
     long cost = pricing.cost(tier, usage);
-    RuntimeException failure;
-    try {
-      return data.inTenant(tenant, c -> settle(c, requestId, cost, usage));
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    try {
-      return data.inTenant(tenant, c -> settle(c, requestId, cost, usage));
-    } catch (RuntimeException e) {
-      failure.addSuppressed(e);
+    RuntimeException failure = null;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        LedgerBatches.Outcome o = batches.settle(tenant, requestId, cost, usage);
+        if (!o.failed()) {
+          return new Settlement(requestId, o.outcome(), o.amount());
+        }
+        throw LedgerErrors.refusal(o.errorState(), o.errorMessage(), o.errorDetail(), cost);
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
     }
     // Twice refused: the charge is recorded as owed, in a transaction of its own, and collected
     // by the reaper and reconciliation; the hold stays until then, so the call is never free.
@@ -172,17 +183,10 @@ public class DefaultCreditLedger implements CreditLedger {
 
   @Override
   public void release(TenantId tenant, String requestId, String reason) {
-    data.inTenant(
-        tenant,
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT tessera_meta.billing_release(?, 'gateway', ?, false)")) {
-            ps.setString(1, requestId);
-            ps.setString(2, reason);
-            ps.executeQuery().close();
-            return null;
-          }
-        });
+    LedgerBatches.Outcome o = batches.release(tenant, requestId, reason);
+    if (o.failed()) {
+      throw LedgerErrors.refusal(o.errorState(), o.errorMessage(), o.errorDetail(), 0);
+    }
   }
 
   @Override

@@ -18,20 +18,34 @@ final class LedgerErrors {
         return te;
       }
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        String detail = detail(sql);
-        switch (sql.getSQLState()) {
-          case "TS402":
-            return new InsufficientCreditsException(needed, parseLong(detail));
-          case "TS403":
-            return new BudgetExceededException(detail);
-          case "TS422":
-            return new ConflictException(sql.getMessage().lines().findFirst().orElse(""));
-          default:
-            break;
+        TesseraException known = known(sql.getSQLState(), sql.getMessage(), detail(sql), needed);
+        if (known != null) {
+          return known;
         }
       }
     }
     return null;
+  }
+
+  /**
+   * A refusal one operation of a batch reported (its SQLSTATE, message, detail) as the caller's
+   * exception; a state that is not a refusal is a fault of ours.
+   */
+  static RuntimeException refusal(String state, String message, String detail, long needed) {
+    TesseraException known = known(state, message, detail, needed);
+    return known != null
+        ? known
+        : new IllegalStateException(
+            "BILL-0102 ledger operation failed with SQLSTATE " + state + ": " + message);
+  }
+
+  private static TesseraException known(String state, String message, String detail, long needed) {
+    return switch (state) {
+      case "TS402" -> new InsufficientCreditsException(needed, parseLong(detail));
+      case "TS403" -> new BudgetExceededException(detail);
+      case "TS422" -> new ConflictException(String.valueOf(message).lines().findFirst().orElse(""));
+      default -> null;
+    };
   }
 
   static RuntimeException rethrow(RuntimeException e, long needed) {
@@ -47,6 +61,9 @@ final class LedgerErrors {
   }
 
   private static long parseLong(String s) {
+    if (s == null) {
+      return 0;
+    }
     try {
       return Long.parseLong(s.strip());
     } catch (RuntimeException e) {
