@@ -1,8 +1,11 @@
+package dev.tessera.billing.internal;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,14 +14,28 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reserve + settle against Tessera's ledger functions exactly as the gateway runs them: per
- * request one transaction that enters the tenant and holds the worst case, then one that enters
- * the tenant and settles, each committed with PostgreSQL's durability as configured (printed).
+ * Reserve + settle against Tessera's ledger functions exactly as the gateway runs them, committed
+ * with PostgreSQL's durability as configured (printed). Mode {@code per-op}: per request one
+ * transaction that enters the tenant and holds the worst case, then one that enters the tenant
+ * and settles (the gateway with TESSERA_BILLING_GROUP_COMMIT=false). Mode {@code group}: the
+ * gateway's group commit, Tessera's own GroupCommit and LedgerApply classes from its billing jar:
+ * each thread submits its hold and then its settle, and whoever finds the tenant idle writes all
+ * that arrived meanwhile in one transaction (tessera_meta.billing_apply).
  *
- * <p>java -cp postgresql.jar LedgerBench.java URL USER PASSWORD THREADS SECONDS WARMUP TENANT...
+ * <p>Compiled into Tessera's billing package (it drives package-private classes), then: java -cp
+ * classes:postgresql.jar:tessera-billing.jar dev.tessera.billing.internal.LedgerBench MODE URL
+ * USER PASSWORD THREADS SECONDS WARMUP TENANT...
  */
 public class LedgerBench {
+  private static final ThreadLocal<Connection> CONNECTION = new ThreadLocal<>();
+
   public static void main(String[] a) throws Exception {
+    boolean group = switch (a[0]) {
+      case "group" -> true;
+      case "per-op" -> false;
+      default -> throw new IllegalArgumentException("mode is group or per-op, not " + a[0]);
+    };
+    a = Arrays.copyOfRange(a, 1, a.length);
     String url = a[0];
     String user = a[1];
     String password = a[2];
@@ -43,16 +60,19 @@ public class LedgerBench {
     long[][] samples = new long[threads][];
     int[] counts = new int[threads];
     AtomicLong failures = new AtomicLong();
+    GroupCommit<UUID, LedgerApply.Op, LedgerApply.Outcome> commits =
+        new GroupCommit<>(LedgerBench::writeBatch, LedgerBatches.MAX_BATCH);
     CountDownLatch done = new CountDownLatch(threads);
     for (int t = 0; t < threads; t++) {
       int me = t;
       UUID tenant = tenants.get(t % tenants.size());
-      samples[t] = new long[4_000_000];
+      samples[t] = new long[16_384]; // grows as needed
       Thread th =
           new Thread(
               () -> {
                 try (Connection c = DriverManager.getConnection(url, user, password)) {
                   c.setAutoCommit(false);
+                  CONNECTION.set(c);
                   PreparedStatement enter =
                       c.prepareStatement("SELECT tessera_meta.enter_tenant(?)");
                   PreparedStatement reserve =
@@ -70,15 +90,27 @@ public class LedgerBench {
                     }
                     String request = "req_" + UUID.randomUUID();
                     try {
-                      run(c, enter, tenant, reserve, request);
-                      run(c, enter, tenant, settle, request);
-                    } catch (SQLException e) {
+                      if (group) {
+                        LedgerApply.Outcome held = commits.submit(tenant, hold(request));
+                        LedgerApply.Outcome settled = commits.submit(tenant, settle(request));
+                        if (held.failed() || settled.failed()) {
+                          failures.incrementAndGet();
+                          continue;
+                        }
+                      } else {
+                        run(c, enter, tenant, reserve, request);
+                        run(c, enter, tenant, settle, request);
+                      }
+                    } catch (SQLException | RuntimeException e) {
                       c.rollback();
                       failures.incrementAndGet();
                       continue;
                     }
                     long t1 = System.nanoTime();
-                    if (t0 >= measureFrom && counts[me] < samples[me].length) {
+                    if (t0 >= measureFrom) {
+                      if (counts[me] == samples[me].length) {
+                        samples[me] = Arrays.copyOf(samples[me], samples[me].length * 2);
+                      }
                       samples[me][counts[me]++] = t1 - t0;
                     }
                   }
@@ -100,8 +132,9 @@ public class LedgerBench {
     }
     Arrays.sort(all);
     System.out.printf(
-        "threads=%d tenants=%d settled=%d seconds=%d settled_per_s=%.0f p50_ms=%.3f p90_ms=%.3f"
+        "mode=%s threads=%d tenants=%d settled=%d seconds=%d settled_per_s=%.0f p50_ms=%.3f p90_ms=%.3f"
             + " p99_ms=%.3f max_ms=%.3f failures=%d%n",
+        group ? "group" : "per-op",
         threads,
         tenants.size(),
         n,
@@ -112,6 +145,42 @@ public class LedgerBench {
         pct(all, 0.99),
         all.length == 0 ? 0 : all[all.length - 1] / 1e6,
         failures.get());
+  }
+
+  private static LedgerApply.Op hold(String request) {
+    return new LedgerApply.Op(
+        "reserve", request, 3000, null, "bench", "bench-model", Instant.now().plusSeconds(120),
+        "bench", null, null, null, null, null);
+  }
+
+  private static LedgerApply.Op settle(String request) {
+    return new LedgerApply.Op(
+        "settle", request, 1500, null, null, "bench-model", null, "gateway", 500, 250, 0, "miss",
+        null);
+  }
+
+  /** One batch in the leader's own connection: enter the tenant, billing_apply, commit. */
+  private static List<LedgerApply.Outcome> writeBatch(UUID tenant, List<LedgerApply.Op> ops) {
+    Connection c = CONNECTION.get();
+    try (PreparedStatement enter = c.prepareStatement("SELECT tessera_meta.enter_tenant(?)")) {
+      enter.setObject(1, tenant);
+      try (ResultSet rs = enter.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          throw new SQLException("tenant not resident");
+        }
+      }
+      List<LedgerApply.Outcome> out = LedgerApply.apply(c, ops);
+      c.commit();
+      return out;
+    } catch (SQLException e) {
+      try {
+        c.rollback();
+      } catch (SQLException ignored) {
+        // the connection is gone; the batch failed either way
+      }
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void run(

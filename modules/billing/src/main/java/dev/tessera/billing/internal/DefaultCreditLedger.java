@@ -48,7 +48,7 @@ public class DefaultCreditLedger implements CreditLedger {
   @Override
   public Hold reserve(HoldRequest r) {
     long amount = pricing.worstCase(r.tier(), r.price(), r.inputTokens(), r.maxOutputTokens());
-    LedgerBatches.Outcome o;
+    LedgerApply.Outcome o;
     try {
       o = batches.reserve(r, amount);
     } catch (RuntimeException e) {
@@ -66,7 +66,7 @@ public class DefaultCreditLedger implements CreditLedger {
     RuntimeException failure = null;
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
-        LedgerBatches.Outcome o = batches.settle(tenant, requestId, cost, usage);
+        LedgerApply.Outcome o = batches.settle(tenant, requestId, cost, usage);
         if (!o.failed()) {
           return new Settlement(requestId, o.outcome(), o.amount());
         }
@@ -183,7 +183,7 @@ public class DefaultCreditLedger implements CreditLedger {
 
   @Override
   public void release(TenantId tenant, String requestId, String reason) {
-    LedgerBatches.Outcome o = batches.release(tenant, requestId, reason);
+    LedgerApply.Outcome o = batches.release(tenant, requestId, reason);
     if (o.failed()) {
       throw LedgerErrors.refusal(o.errorState(), o.errorMessage(), o.errorDetail(), 0);
     }
