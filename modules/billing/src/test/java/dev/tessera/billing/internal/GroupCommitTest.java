@@ -74,19 +74,8 @@ class GroupCommitTest {
   void operations_arriving_while_a_batch_commits_go_together_in_the_next_one() throws Exception {
     RecordingWriter w = new RecordingWriter();
     GroupCommit<String, Integer, String> commits = new GroupCommit<>(w, 48);
-    Future<String> first = pool.submit(() -> commits.submit("slow", 0));
-    await(w.firstStarted);
-    List<Future<String>> waiting = new ArrayList<>();
-    for (int i = 1; i <= 10; i++) {
-      int op = i;
-      waiting.add(pool.submit(() -> commits.submit("slow", op)));
-    }
-    // all ten are queued behind the batch being written before it may finish
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (queued(commits) < 10 && System.nanoTime() < until) {
-      Thread.sleep(5);
-    }
-    w.gate.countDown();
+    List<Future<String>> waiting = queueBehindSlowBatch(commits, w, 10);
+    Future<String> first = waiting.remove(0);
 
     assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("slow:0");
     for (int i = 0; i < 10; i++) {
@@ -101,18 +90,8 @@ class GroupCommitTest {
   void a_batch_is_never_longer_than_the_limit() throws Exception {
     RecordingWriter w = new RecordingWriter();
     GroupCommit<String, Integer, String> commits = new GroupCommit<>(w, 4);
-    Future<String> first = pool.submit(() -> commits.submit("slow", 0));
-    await(w.firstStarted);
-    List<Future<String>> waiting = new ArrayList<>();
-    for (int i = 1; i <= 10; i++) {
-      int op = i;
-      waiting.add(pool.submit(() -> commits.submit("slow", op)));
-    }
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (queued(commits) < 10 && System.nanoTime() < until) {
-      Thread.sleep(5);
-    }
-    w.gate.countDown();
+    List<Future<String>> waiting = queueBehindSlowBatch(commits, w, 10);
+    Future<String> first = waiting.remove(0);
     first.get(10, TimeUnit.SECONDS);
     for (Future<String> f : waiting) {
       f.get(10, TimeUnit.SECONDS);
@@ -170,6 +149,28 @@ class GroupCommitTest {
     assertThatThrownBy(() -> commits.submit("a", 1))
         .isInstanceOf(GroupCommit.BatchFailedException.class)
         .hasMessageContaining("BILL-0103");
+  }
+
+  /**
+   * Op 0 starts a batch of "slow" that waits for the gate; ops 1..n queue behind it; then the gate
+   * opens. Answers the futures of ops 0..n.
+   */
+  private List<Future<String>> queueBehindSlowBatch(
+      GroupCommit<String, Integer, String> commits, RecordingWriter w, int n) throws Exception {
+    List<Future<String>> all = new ArrayList<>();
+    all.add(pool.submit(() -> commits.submit("slow", 0)));
+    await(w.firstStarted);
+    for (int i = 1; i <= n; i++) {
+      int op = i;
+      all.add(pool.submit(() -> commits.submit("slow", op)));
+    }
+    // all are queued behind the batch being written before it may finish
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (queued(commits) < n && System.nanoTime() < until) {
+      Thread.sleep(5);
+    }
+    w.gate.countDown();
+    return all;
   }
 
   private static int queued(GroupCommit<String, Integer, String> commits) {
