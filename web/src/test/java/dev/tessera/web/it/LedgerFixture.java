@@ -256,6 +256,18 @@ final class LedgerFixture {
     return UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** The definition of credit_events' rule tying an event's effect to its type and amount. */
+  static String eventRule(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                    + " WHERE conrelid = 'public.credit_events'::regclass"
+                    + " AND conname = 'credit_events_effect_follows_type'")) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
   static void execute(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(sql);

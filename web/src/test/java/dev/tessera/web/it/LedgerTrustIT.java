@@ -238,17 +238,19 @@ class LedgerTrustIT {
       // even the owner cannot record it now
       assertThatThrownBy(() -> LedgerFixture.execute(su, forged))
           .hasMessageContaining("credit_events_effect_follows_type");
-      // one recorded before the rule existed (the rule is lifted for this one insert)
+      // one recorded before the rule existed (the rule is lifted for this one insert, then put
+      // back exactly as the migrations wrote it)
+      String rule = LedgerFixture.eventRule(su);
       su.setAutoCommit(false);
       LedgerFixture.execute(
           su, "ALTER TABLE public.credit_events DROP CONSTRAINT credit_events_effect_follows_type");
       LedgerFixture.execute(su, forged);
       LedgerFixture.execute(
           su,
-          "ALTER TABLE public.credit_events ADD CONSTRAINT credit_events_effect_follows_type"
-              + " CHECK (tessera_meta.ledger_event_is_consistent(type, amount, balance_delta,"
-              + " hold_delta)) NOT VALID");
+          "ALTER TABLE public.credit_events ADD CONSTRAINT credit_events_effect_follows_type "
+              + rule);
       su.commit();
+      assertThat(LedgerFixture.eventRule(su)).isEqualTo(rule);
     }
     Reply r = operator.post("/api/v1/tenants/" + tenant + "/credits/reconcile", "");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
@@ -257,6 +259,49 @@ class LedgerTrustIT {
         .as("the forged event is not counted")
         .isEqualTo(100);
     assertThat(ledger.balance(tenant)).containsExactly(100, 0);
+  }
+
+  @Test
+  void the_table_refuses_exactly_the_events_the_reconciler_reports() throws Exception {
+    // every type with small amounts and effects of either sign: the CHECK on credit_events and
+    // ledger_event_is_consistent (which reconcile uses) must agree on each one
+    String probe =
+        "CREATE FUNCTION pg_temp.rule_probe() RETURNS TABLE (accepted int, refused int,"
+            + " disagreements text) LANGUAGE plpgsql AS $$\n"
+            + "DECLARE ty text; a bigint; b bigint; h bigint; ok boolean;\n"
+            + "BEGIN accepted := 0; refused := 0; disagreements := '';\n"
+            + " FOREACH ty IN ARRAY ARRAY['GRANT','PURCHASE','REFUND','ADJUSTMENT','EXPIRY',"
+            + "'RESERVE','RELEASE','SETTLE'] LOOP\n"
+            + "  FOR a IN -2..2 LOOP FOR b IN -3..3 LOOP FOR h IN -3..3 LOOP\n"
+            + "   BEGIN\n"
+            + "    INSERT INTO public.credit_events (tenant_id, id, type, amount, balance_delta,"
+            + " hold_delta, actor) VALUES (gen_random_uuid(), gen_random_uuid(), ty, a, b, h, 'probe');\n"
+            + "    ok := true;\n"
+            + "   EXCEPTION WHEN check_violation THEN ok := false; END;\n"
+            + "   IF ok THEN accepted := accepted + 1; ELSE refused := refused + 1; END IF;\n"
+            + "   IF ok IS DISTINCT FROM (tessera_meta.ledger_event_is_consistent(ty, a, b, h)"
+            + " AND (ty = 'ADJUSTMENT' OR a >= 0)) THEN\n"
+            + "    disagreements := disagreements || format('%s %s %s %s; ', ty, a, b, h);\n"
+            + "   END IF;\n"
+            + "  END LOOP; END LOOP; END LOOP;\n"
+            + " END LOOP; RETURN NEXT; END $$";
+    try (Connection su = platform.superuser(Platform.DATABASE)) {
+      su.setAutoCommit(false);
+      try {
+        LedgerFixture.execute(su, probe);
+        try (Statement st = su.createStatement();
+            ResultSet rs = st.executeQuery("SELECT * FROM pg_temp.rule_probe()")) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString("disagreements")).isEmpty();
+          // of 8 types x 245 combinations: GRANT, PURCHASE, REFUND, EXPIRY 2 each, ADJUSTMENT 4,
+          // RESERVE and RELEASE 3 each (amount 0 included), SETTLE 6 (partial holds)
+          assertThat(rs.getInt("accepted")).isEqualTo(24);
+          assertThat(rs.getInt("refused")).isEqualTo(8 * 5 * 7 * 7 - rs.getInt("accepted"));
+        }
+      } finally {
+        su.rollback();
+      }
+    }
   }
 
   @Test
