@@ -71,6 +71,30 @@ for mode in per-op group; do
   run_scenario "one-tenant-32/$mode" "$mode" 32 "${TENANTS[0]}"
   run_scenario "spread-128/$mode" "$mode" 128 "${TENANTS[@]}"
 done
+# PostgreSQL's CPU per operation, with the commit's fsync taken out (synchronous_commit off for
+# these transactions only): pgbench, one connection, a hold and its settle per transaction,
+# straight into the sealed writers as tessera_app. What is left is what batching cannot share.
+CPU_COST="pgbench missing (Debian: apt-get install postgresql-client): skipped"
+if command -v pgbench >/dev/null; then
+  cat >"$RUN/hold-settle.sql" <<'SQL'
+\set r random(1, 2000000000)
+BEGIN;
+SELECT set_config('app.tenant_id', :tenant, true);
+SET LOCAL synchronous_commit = off;
+SELECT outcome FROM tessera_meta.billing_reserve('cpu-' || :client_id || '-' || :r, 1000, NULL, NULL, 'bench', now() + interval '5 minutes', 'bench');
+SELECT outcome FROM tessera_meta.billing_settle('cpu-' || :client_id || '-' || :r, 700, 'bench', 10, 10, 0, NULL, 'bench');
+COMMIT;
+SQL
+  say "PostgreSQL CPU per hold and settle (pgbench, 1 connection, ${DURATION}s)"
+  if out=$(PGPASSWORD=bench-app pgbench -h 127.0.0.1 -p "$DB_PORT" -U tessera_app -n -r -T "$DURATION" -c 1 \
+    -D tenant="'${TENANTS[1]}'" -f "$RUN/hold-settle.sql" tessera 2>&1 | tee -a "$LOG") && [[ "$out" == *tps* ]]; then
+    stmt() { awk -v k="$1" 'index($0, k) && $2 == 0 {print $1 * 1000; exit}' <<<"$out"; }
+    CPU_COST="$(awk '/^tps/{printf "%d", $3}' <<<"$out") holds and settles/s on one connection; billing_reserve $(stmt billing_reserve) µs, billing_settle $(stmt billing_settle) µs, commit $(stmt COMMIT) µs"
+  else
+    CPU_COST="pgbench failed (see $LOG)"
+  fi
+  say "$CPU_COST"
+fi
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 stop "$TS_PID"
 
@@ -99,6 +123,8 @@ verdict() { [[ "$1" == 1 ]] && echo "**met**" || echo "**not met**"; }
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${k%/*}" "${k#*/}" "$(f "$k" threads)" "$(f "$k" tenants)" \
       "$(f "$k" settled_per_s)" "$(f "$k" p50_ms)" "$(f "$k" p90_ms)" "$(f "$k" p99_ms)" "$(f "$k" max_ms)" "$(f "$k" failures)"
   done
+  echo
+  echo "PostgreSQL CPU, fsync aside (pgbench, synchronous_commit off): $CPU_COST."
   echo
   echo "Targets:"
   echo "- ≥ 20,000 settled calls/s (issue 14, group commit): $(verdict "$ok1") (best $BEST/s)."
