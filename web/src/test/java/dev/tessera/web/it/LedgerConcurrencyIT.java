@@ -482,6 +482,10 @@ class LedgerConcurrencyIT {
   }
 
   /** Ledger batches of the application waiting on a lock inside their transaction. */
+  /** A batch's statement: billing_apply, or a lone operation's writer called directly. */
+  private static final String LEDGER_WRITE =
+      "tessera_meta\\.billing_(apply|reserve|settle|release)\\(";
+
   private static void awaitBlockedBatches(int n) throws Exception {
     long until = System.currentTimeMillis() + 30_000;
     while (blockedBatches() < n && System.currentTimeMillis() < until) {
@@ -493,16 +497,15 @@ class LedgerConcurrencyIT {
   private static long blockedBatches() throws SQLException {
     return count(
         "SELECT count(*) FROM pg_stat_activity WHERE usename = 'tessera_app'"
-            + " AND wait_event_type = 'Lock' AND query LIKE '%billing_apply%'"
-            + " AND ?::text IS NOT NULL",
-        "-");
+            + " AND wait_event_type = 'Lock' AND query ~ ?",
+        LEDGER_WRITE);
   }
 
   private static long runningBatches() throws SQLException {
     return count(
         "SELECT count(*) FROM pg_stat_activity WHERE usename = 'tessera_app'"
-            + " AND state <> 'idle' AND query LIKE '%billing_apply%' AND ?::text IS NOT NULL",
-        "-");
+            + " AND state <> 'idle' AND query ~ ?",
+        LEDGER_WRITE);
   }
 
   private static long openHolds(String tenant) throws SQLException {

@@ -5,10 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * One batch of ledger operations as one call of {@code tessera_meta.billing_apply}, on a connection
@@ -50,54 +53,53 @@ final class LedgerApply {
     }
   }
 
+  /** One array argument of billing_apply: its element type and where each operation keeps it. */
+  private record Column(String sqlType, Function<Op, Object> value) {}
+
+  /** billing_apply's arguments, in order. */
+  private static final List<Column> COLUMNS =
+      List.of(
+          new Column("text", Op::kind),
+          new Column("text", Op::requestId),
+          new Column("int8", Op::amount),
+          new Column("uuid", Op::keyId),
+          new Column("text", Op::tag),
+          new Column("text", Op::model),
+          new Column(
+              "timestamptz", op -> op.expires() == null ? null : Timestamp.from(op.expires())),
+          new Column("text", Op::actor),
+          new Column("int4", Op::in),
+          new Column("int4", Op::out),
+          new Column("int4", Op::cached),
+          new Column("text", Op::cache),
+          new Column("text", Op::reason));
+
+  private static final String SQL =
+      "SELECT outcome, amount, available, err_state, err_message, err_detail"
+          + " FROM tessera_meta.billing_apply("
+          + String.join(",", Collections.nCopies(COLUMNS.size(), "?"))
+          + ")";
+
+  /**
+   * The batch's outcomes, in order. A batch of one (every call when the tenant is not busy) goes
+   * straight to its writer, without billing_apply's subtransaction: a refusal is then the writer's
+   * own exception (TS402, TS403, ...), which fails the caller's transaction, where nothing else
+   * was, and reaches the caller as the same refusal.
+   */
   static List<Outcome> apply(Connection c, List<Op> batch) throws SQLException {
-    int n = batch.size();
-    Object[] kinds = new Object[n];
-    Object[] requests = new Object[n];
-    Object[] amounts = new Object[n];
-    Object[] keys = new Object[n];
-    Object[] tags = new Object[n];
-    Object[] models = new Object[n];
-    Object[] expires = new Object[n];
-    Object[] actors = new Object[n];
-    Object[] in = new Object[n];
-    Object[] out = new Object[n];
-    Object[] cached = new Object[n];
-    Object[] cache = new Object[n];
-    Object[] reasons = new Object[n];
-    for (int i = 0; i < n; i++) {
-      Op op = batch.get(i);
-      kinds[i] = op.kind();
-      requests[i] = op.requestId();
-      amounts[i] = op.amount();
-      keys[i] = op.keyId();
-      tags[i] = op.tag();
-      models[i] = op.model();
-      expires[i] = op.expires() == null ? null : Timestamp.from(op.expires());
-      actors[i] = op.actor();
-      in[i] = op.in();
-      out[i] = op.out();
-      cached[i] = op.cached();
-      cache[i] = op.cache();
-      reasons[i] = op.reason();
+    if (batch.size() == 1) {
+      return List.of(alone(c, batch.get(0)));
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT outcome, amount, available, err_state, err_message, err_detail"
-                + " FROM tessera_meta.billing_apply(?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-      ps.setArray(1, c.createArrayOf("text", kinds));
-      ps.setArray(2, c.createArrayOf("text", requests));
-      ps.setArray(3, c.createArrayOf("int8", amounts));
-      ps.setArray(4, c.createArrayOf("uuid", keys));
-      ps.setArray(5, c.createArrayOf("text", tags));
-      ps.setArray(6, c.createArrayOf("text", models));
-      ps.setArray(7, c.createArrayOf("timestamptz", expires));
-      ps.setArray(8, c.createArrayOf("text", actors));
-      ps.setArray(9, c.createArrayOf("int4", in));
-      ps.setArray(10, c.createArrayOf("int4", out));
-      ps.setArray(11, c.createArrayOf("int4", cached));
-      ps.setArray(12, c.createArrayOf("text", cache));
-      ps.setArray(13, c.createArrayOf("text", reasons));
+    int n = batch.size();
+    try (PreparedStatement ps = c.prepareStatement(SQL)) {
+      for (int j = 0; j < COLUMNS.size(); j++) {
+        Column column = COLUMNS.get(j);
+        Object[] values = new Object[n];
+        for (int i = 0; i < n; i++) {
+          values[i] = column.value().apply(batch.get(i));
+        }
+        ps.setArray(j + 1, c.createArrayOf(column.sqlType(), values));
+      }
       List<Outcome> outcomes = new ArrayList<>(n);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -112,6 +114,58 @@ final class LedgerApply {
         }
       }
       return outcomes;
+    }
+  }
+
+  private static final String RESERVE =
+      "SELECT outcome, held, available FROM tessera_meta.billing_reserve(?,?,?,?,?,?,?)";
+  private static final String SETTLE =
+      "SELECT outcome, charged FROM tessera_meta.billing_settle(?,?,?,?,?,?,?,?)";
+  private static final String RELEASE = "SELECT tessera_meta.billing_release(?,?,?,false)";
+
+  /** One operation as one call of its writer, answered as billing_apply answers it. */
+  private static Outcome alone(Connection c, Op op) throws SQLException {
+    String sql =
+        switch (op.kind()) {
+          case "reserve" -> RESERVE;
+          case "settle" -> SETTLE;
+          case "release" -> RELEASE;
+          default -> throw new IllegalArgumentException("unknown ledger operation " + op.kind());
+        };
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, op.requestId());
+      switch (op.kind()) {
+        case "reserve" -> {
+          ps.setLong(2, op.amount());
+          ps.setObject(3, op.keyId(), Types.OTHER);
+          ps.setString(4, op.tag());
+          ps.setString(5, op.model());
+          ps.setTimestamp(6, op.expires() == null ? null : Timestamp.from(op.expires()));
+          ps.setString(7, op.actor());
+        }
+        case "settle" -> {
+          ps.setLong(2, op.amount());
+          ps.setString(3, op.model());
+          ps.setObject(4, op.in(), Types.INTEGER);
+          ps.setObject(5, op.out(), Types.INTEGER);
+          ps.setObject(6, op.cached(), Types.INTEGER);
+          ps.setString(7, op.cache());
+          ps.setString(8, op.actor());
+        }
+        default -> {
+          ps.setString(2, op.actor());
+          ps.setString(3, op.reason());
+        }
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("BILL-0103 the ledger's " + op.kind() + " answered nothing");
+        }
+        String outcome = rs.getString(1);
+        long amount = op.kind().equals("release") ? 0 : rs.getLong(2);
+        long available = op.kind().equals("reserve") ? rs.getLong(3) : 0;
+        return new Outcome(outcome, amount, available, null, null, null);
+      }
     }
   }
 }
