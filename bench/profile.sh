@@ -5,9 +5,12 @@
 #
 #   bench/profile.sh                       # 20 s warm-up, 20 s profiled
 #   EVENT=alloc bench/profile.sh           # allocation profile instead of CPU
+#   PRICED=1 CONNS=1 EVENT=wall bench/profile.sh   # where one priced call waits (hold, settle)
 #
 # Knobs: WARMUP, DURATION (s), CONNS (32), EVENT (cpu | itimer | alloc | lock; cpu falls back to
-# itimer where perf events are not allowed), BODY (the request), MODEL (bench-model).
+# itimer where perf events are not allowed; wall samples waiting threads too), BODY (the request),
+# MODEL (bench-model), PRICED (1: a priced model on the same upstream, credits granted, as
+# bench/gateway.sh's tessera-priced).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -16,8 +19,9 @@ WARMUP="${WARMUP:-20}"
 DURATION="${DURATION:-20}"
 CONNS="${CONNS:-32}"
 EVENT="${EVENT:-cpu}"
-MODEL="${MODEL:-bench-model}"
-DEFAULT_BODY='{"model":"'"$MODEL"'","messages":[{"role":"user","content":"hi"}]}'
+PRICED="${PRICED:-0}"
+[[ "$PRICED" == 1 ]] && MODEL="${MODEL:-bench-priced}" || MODEL="${MODEL:-bench-model}"
+DEFAULT_BODY='{"model":"'"$MODEL"'",'"$([[ "$PRICED" == 1 ]] && echo '"max_tokens":256,')"'"messages":[{"role":"user","content":"hi"}]}'
 BODY="${BODY:-$DEFAULT_BODY}"
 RUN="$BENCH/work/run-profile"
 OUT="$BENCH/work/profile"
@@ -45,11 +49,15 @@ copy_runtime
 start_upstream
 start_tessera
 bench_tenant
+if [[ "$PRICED" == 1 ]]; then
+  admin POST /api/v1/models "{\"name\":\"$MODEL\",\"providerId\":\"$P1\",\"upstreamName\":\"gpt-4o-mini\",\"tier\":1,\"inputPricePerMillion\":150000,\"outputPricePerMillion\":600000,\"contextWindow\":128000}" >/dev/null
+  admin POST "/api/v1/tenants/$TENANT/credits" '{"type":"GRANT","amount":1000000000000000,"reason":"bench"}' >/dev/null
+fi
 
 TV="$TS/v1/chat/completions"
 say "warm-up ${WARMUP}s at $CONNS connections"
 BENCH_HEADERS="Authorization: Bearer $KEY" BENCH_BODY="$BODY" \
-  wrk -t2 -c"$CONNS" -d"${WARMUP}s" --timeout 10s -s "$BENCH/post.lua" "$TV" >/dev/null
+  wrk -t"$((CONNS < 2 ? 1 : 2))" -c"$CONNS" -d"${WARMUP}s" --timeout 10s -s "$BENCH/post.lua" "$TV" >/dev/null
 
 # the options quoted, or jcmd reads "a,b=c" as its own name=value argument
 agent() { jcmd "$TS_PID" JVMTI.agent_load "$AP_LIB" "\"$1\"" >>"$LOG" 2>&1; }
@@ -57,7 +65,7 @@ rm -f "$OUT/cpu.collapsed"
 agent "start,event=$EVENT,interval=1ms"
 say "profiling ${DURATION}s ($EVENT)"
 out=$(BENCH_HEADERS="Authorization: Bearer $KEY" BENCH_BODY="$BODY" \
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency -s "$BENCH/post.lua" "$TV" 2>&1)
+  wrk -t"$((CONNS < 2 ? 1 : 2))" -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency -s "$BENCH/post.lua" "$TV" 2>&1)
 agent "stop,file=$OUT/cpu.collapsed,collapsed"
 grep '^BENCH ' <<<"$out" | tee "$OUT/wrk.txt" >&2
 
