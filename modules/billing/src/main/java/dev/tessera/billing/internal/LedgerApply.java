@@ -159,7 +159,7 @@ final class LedgerApply {
       }
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          throw new SQLException("BILL-0103 the ledger's " + op.kind() + " answered nothing");
+          throw new SQLException("BILL-0104 the ledger's " + op.kind() + " answered nothing");
         }
         String outcome = rs.getString(1);
         long amount = op.kind().equals("release") ? 0 : rs.getLong(2);
