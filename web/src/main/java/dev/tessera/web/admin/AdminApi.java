@@ -49,6 +49,7 @@ public class AdminApi extends Application {
         dev.tessera.web.governance.AdminActionAudit.class,
         ToolExecutionsResource.class,
         dev.tessera.web.telemetry.TelemetrySettingsResource.class,
+        dev.tessera.web.telemetry.InstanceTelemetryResource.class,
         ProblemMapper.class,
         BodyLimit.class,
         AdmissionFilter.class,

@@ -27,7 +27,6 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -41,7 +40,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +56,6 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class PromptsResource {
-  private static final JsonProvider JSON = JsonProvider.provider();
   private static final Role[] AUTHORS = {Role.TENANT_ADMIN, Role.DEVELOPER};
   private static final Role[] READERS = {Role.TENANT_ADMIN, Role.DEVELOPER, Role.VIEWER};
   private static final Set<String> PROMPT_FIELDS =
@@ -439,24 +436,7 @@ public class PromptsResource {
   }
 
   private static JsonObject object(String body, Set<String> known) {
-    if (body == null || body.isBlank()) {
-      throw InvalidInputException.field("body", "a JSON object is required");
-    }
-    JsonValue v;
-    try {
-      v = JSON.createReader(new StringReader(body)).readValue();
-    } catch (RuntimeException e) {
-      throw InvalidInputException.field("body", "is not valid JSON");
-    }
-    if (!(v instanceof JsonObject o)) {
-      throw InvalidInputException.field("body", "a JSON object is required");
-    }
-    for (String k : o.keySet()) {
-      if (!known.contains(k)) {
-        throw InvalidInputException.field(k, "is not a field of this request");
-      }
-    }
-    return o;
+    return dev.tessera.web.platform.StrictJson.object(body, known);
   }
 
   private static String string(JsonObject o, String field) {

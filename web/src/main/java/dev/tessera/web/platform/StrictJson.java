@@ -1,10 +1,16 @@
 package dev.tessera.web.platform;
 
+import dev.tessera.tenancy.api.InvalidInputException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
+import java.io.StringReader;
+import java.util.Set;
 
 /** JSON-B for the API: unknown fields are an error, not silently dropped. */
 @Provider
@@ -18,5 +24,37 @@ public class StrictJson implements ContextResolver<Jsonb> {
   @Override
   public Jsonb getContext(Class<?> type) {
     return jsonb;
+  }
+
+  private static final JsonProvider JSON = JsonProvider.provider();
+
+  /**
+   * A request body read as a JSON object by hand, for fields a binder would coerce ({@code "no"}
+   * into false) or whose shape varies: anything but an object whose fields are all {@code known} is
+   * a 400.
+   */
+  public static JsonObject object(String body, Set<String> known) {
+    if (body == null || body.isBlank()) {
+      throw InvalidInputException.field("body", "a JSON object is required");
+    }
+    JsonValue v;
+    try {
+      v = JSON.createReader(new StringReader(body)).readValue();
+    } catch (RuntimeException e) {
+      throw InvalidInputException.field("body", "is not valid JSON");
+    }
+    if (!(v instanceof JsonObject o)) {
+      throw InvalidInputException.field("body", "a JSON object is required");
+    }
+    for (String k : o.keySet()) {
+      if (!known.contains(k)) {
+        throw InvalidInputException.field(
+            k,
+            "is not a field of this request (known: "
+                + String.join(", ", new java.util.TreeSet<>(known))
+                + ")");
+      }
+    }
+    return o;
   }
 }

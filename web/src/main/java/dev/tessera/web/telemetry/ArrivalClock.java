@@ -1,5 +1,7 @@
 package dev.tessera.web.telemetry;
 
+import dev.tessera.routing.api.InstanceTelemetry;
+import jakarta.inject.Inject;
 import jakarta.servlet.ServletRequestEvent;
 import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.annotation.WebListener;
@@ -12,20 +14,12 @@ import jakarta.servlet.annotation.WebListener;
 public class ArrivalClock implements ServletRequestListener {
   static final String ARRIVED = ArrivalClock.class.getName() + ".arrived";
 
-  /** Whether tracing is on (OTEL_SDK_DISABLED=false), read once. */
-  private static volatile Boolean on;
+  /** Whether spans are recorded now (tracing on and not paused at run time). */
+  @Inject InstanceTelemetry telemetry;
 
   @Override
   public void requestInitialized(ServletRequestEvent event) {
-    Boolean tracing = on;
-    if (tracing == null) {
-      tracing =
-          on =
-              !org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                  .getOptionalValue("otel.sdk.disabled", Boolean.class)
-                  .orElse(true);
-    }
-    if (tracing) {
+    if (telemetry.tracing()) {
       event.getServletRequest().setAttribute(ARRIVED, System.nanoTime());
     }
   }

@@ -1,6 +1,7 @@
 package dev.tessera.web.telemetry;
 
 import dev.tessera.routing.api.InferenceSpan;
+import dev.tessera.routing.api.InstanceTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -55,6 +56,7 @@ public class InferenceTracing
       };
 
   @Inject Instance<Tracer> tracers;
+  @Inject InstanceTelemetry telemetry;
 
   @Inject
   @ConfigProperty(name = "otel.sdk.disabled", defaultValue = "true")
@@ -72,8 +74,8 @@ public class InferenceTracing
 
   @Override
   public void filter(ContainerRequestContext request) {
-    if (disabled) {
-      return;
+    if (disabled || !telemetry.tracing()) {
+      return; // off, or paused at run time (PUT /api/v1/telemetry)
     }
     // registered on the /v1 application only; its model calls are traced, not its listings
     String path = request.getUriInfo().getPath();

@@ -257,6 +257,65 @@ class ObservabilityIT {
         .isEqualTo(1);
   }
 
+  @Test
+  void an_operator_pauses_and_resumes_metrics_on_a_running_instance() {
+    String tenant = operator.createTenant("STANDARD");
+    Api dev = operator.as(operator.createKey(tenant, "inference")[1]);
+    Map<String, String> offline = Map.of("gen_ai_request_model", "local-extractive");
+    String calls = "gen_ai_server_request_duration_seconds_count";
+
+    // operator only; tracing cannot be turned on where the instance has no SDK
+    AdminApiIT.assertProblem(dev.get("/api/v1/telemetry"), 403);
+    AdminApiIT.assertProblem(RetrievalIT.put(dev, "/api/v1/telemetry", "{\"metrics\":false}"), 403);
+    Reply state = operator.get("/api/v1/telemetry");
+    assertThat(state.status()).as(state.toString()).isEqualTo(200);
+    assertThat(state.json().getBoolean("metrics")).isTrue();
+    assertThat(state.json().getBoolean("tracing")).isFalse();
+    assertThat(state.json().getBoolean("tracingAvailable")).isFalse();
+    double before;
+    try {
+      Reply refused = RetrievalIT.put(operator, "/api/v1/telemetry", "{\"tracing\":true}");
+      AdminApiIT.assertProblem(refused, 409);
+      assertThat(refused.body()).contains("OTEL_SDK_DISABLED=false");
+      for (String bad :
+          List.of(
+              "{}",
+              "{\"metric\":false}",
+              "{\"metrics\":\"no\"}",
+              "{\"metrics\":0}",
+              "{\"metrics\":false,\"tracing\":null}",
+              "[]")) {
+        AdminApiIT.assertProblem(RetrievalIT.put(operator, "/api/v1/telemetry", bad), 400);
+        assertThat(operator.get("/api/v1/telemetry").json().getBoolean("metrics"))
+            .as("unchanged by " + bad)
+            .isTrue();
+      }
+
+      before = sum(Metrics.scrape(operator.get("/metrics").body()).series(calls, offline));
+      Reply paused = RetrievalIT.put(operator, "/api/v1/telemetry", "{\"metrics\":false}");
+      assertThat(paused.status()).as(paused.toString()).isEqualTo(200);
+      assertThat(paused.json().getBoolean("metrics")).isFalse();
+      Reply r = dev.post("/v1/chat/completions", body("local-extractive", ""));
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      assertThat(sum(Metrics.scrape(operator.get("/metrics").body()).series(calls, offline)))
+          .as("a call while metrics are paused is not recorded")
+          .isEqualTo(before);
+    } finally {
+      Reply resumed = RetrievalIT.put(operator, "/api/v1/telemetry", "{\"metrics\":true}");
+      assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
+      assertThat(resumed.json().getBoolean("metrics")).isTrue();
+    }
+    Reply r = dev.post("/v1/chat/completions", body("local-extractive", ""));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(sum(Metrics.scrape(operator.get("/metrics").body()).series(calls, offline)))
+        .as("recorded again once resumed")
+        .isEqualTo(before + 1);
+  }
+
+  private static double sum(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).sum();
+  }
+
   static String body(String model, String extra) {
     return "{\"model\":\""
         + model

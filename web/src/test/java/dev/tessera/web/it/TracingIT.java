@@ -337,6 +337,71 @@ class TracingIT {
     assertThat(number(searched, "tessera.retrieval.hits")).isEqualTo(1);
   }
 
+  @Test
+  void an_operator_pauses_tracing_at_run_time_and_no_span_of_a_paused_call_is_exported()
+      throws Exception {
+    String tenant = operator.createTenant("STANDARD");
+    Api nodeOperator = operator.on(node);
+    Api dev = new Api(node.baseUrl(), operator.createKey(tenant, "inference")[1]);
+    String body =
+        "{\"model\":\"local-extractive\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    Reply state = nodeOperator.get("/api/v1/telemetry");
+    assertThat(state.status()).as(state.toString()).isEqualTo(200);
+    assertThat(state.json().getBoolean("tracing")).isTrue();
+    assertThat(state.json().getBoolean("tracingAvailable")).isTrue();
+
+    String pausedTrace = traceId();
+    Reply paused = put(nodeOperator, "/api/v1/telemetry", "{\"tracing\":false}");
+    try {
+      assertThat(paused.status()).as(paused.toString()).isEqualTo(200);
+      assertThat(paused.json().getBoolean("tracing")).isFalse();
+      assertThat(paused.json().getBoolean("metrics")).as("left as it was").isTrue();
+      long exported = quietSpanCount(); // the PUT's own span began before the switch
+      Reply r = chat(dev, pausedTrace, body);
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      assertThat(quietSpanCount())
+          .as("no span at all while paused, Payara's own for the request included")
+          .isEqualTo(exported);
+    } finally {
+      Reply resumed = put(nodeOperator, "/api/v1/telemetry", "{\"tracing\":true}");
+      assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
+      assertThat(resumed.json().getBoolean("tracing")).isTrue();
+    }
+    String resumedTrace = traceId();
+    Reply r = chat(dev, resumedTrace, body);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    // spans are exported in the order they end: once the later call's span is in, the paused
+    // call's would be too
+    assertThat(spansOf(resumedTrace, Duration.ofSeconds(20)))
+        .extracting(Span::getName)
+        .contains("chat local-extractive", "route");
+    assertThat(spansOf(pausedTrace, Duration.ZERO))
+        .as("no span of the paused call, Payara's own included")
+        .isEmpty();
+  }
+
+  /** How many spans were exported in all, once nothing more has arrived for a second. */
+  static long quietSpanCount() throws Exception {
+    long last = -1;
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < until) {
+      long n = 0;
+      for (byte[] export : exports()) {
+        for (var rs : ExportTraceServiceRequest.parseFrom(export).getResourceSpansList()) {
+          for (var ss : rs.getScopeSpansList()) {
+            n += ss.getSpansCount();
+          }
+        }
+      }
+      if (n == last) {
+        return n;
+      }
+      last = n;
+      Thread.sleep(1000); // ten times the export delay (OTEL_BSP_SCHEDULE_DELAY=100)
+    }
+    throw new AssertionError("spans kept arriving for 20 s");
+  }
+
   /** The first span named {@code name} in a trace, waiting for it to be exported. */
   static Span awaitSpan(String traceId, String name, Duration wait) throws Exception {
     long until = System.nanoTime() + wait.toNanos();

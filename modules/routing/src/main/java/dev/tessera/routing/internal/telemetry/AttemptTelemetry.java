@@ -35,9 +35,7 @@ public class AttemptTelemetry {
 
   /** The observer for a caller with these breakers and health scores. */
   public AttemptObserver observer(Breakers breakers, HealthScores health) {
-    if (!metrics.enabled() && !tracing.enabled()) {
-      return AttemptObserver.NONE;
-    }
+    // always observed: metrics and tracing can be switched on at run time (TelemetrySwitches)
     return new AttemptObserver() {
       @Override
       public Object currentCall() {
@@ -93,9 +91,11 @@ public class AttemptTelemetry {
       return;
     }
     deployments.put(id, new Watched(d, breakers, health));
-    if (!metrics.enabled()) {
-      return;
-    }
+    metrics.whenEnabled(() -> gauges(d, breakers, health));
+  }
+
+  private void gauges(Deployment d, Breakers breakers, HealthScores health) {
+    String id = d.id();
     metrics.gaugeOnce(
         id,
         "tessera_gateway_breaker_state",

@@ -33,9 +33,10 @@ public class BatchGauges {
   private volatile Reading last = new Reading(Map.of(), 0, Long.MIN_VALUE);
 
   void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
-    if (!metrics.enabled()) {
-      return;
-    }
+    metrics.whenEnabled(this::registerGauges);
+  }
+
+  private void registerGauges() {
     for (String state : STATES) {
       metrics.gaugeOnce(
           "batch." + state,

@@ -39,6 +39,10 @@ public class GatewayTracing {
   boolean disabled;
 
   private Tracer tracer;
+
+  /** Paused at run time ({@link TelemetrySwitches}): no spans of Tessera's, none sampled. */
+  private volatile boolean paused;
+
   private final Map<NameKey, String> names = new ConcurrentHashMap<>();
 
   private record NameKey(String operation, String model) {}
@@ -55,8 +59,19 @@ public class GatewayTracing {
     }
   }
 
+  /** Whether spans are recorded now: the SDK is there and tracing is not paused. */
   public boolean enabled() {
+    return tracer != null && !paused;
+  }
+
+  /** Whether this instance started with an OpenTelemetry SDK, so tracing can be on. */
+  boolean available() {
     return tracer != null;
+  }
+
+  void pause(boolean pause) {
+    PausableSampler.pause(pause);
+    paused = pause;
   }
 
   /**
@@ -64,7 +79,7 @@ public class GatewayTracing {
    * web layer opened the call's span already ({@link InferenceSpan}), names that one instead.
    */
   public Scope begin(CallObservation call, String operation, String model) {
-    if (tracer == null) {
+    if (tracer == null || paused) {
       return Scope.noop();
     }
     String m = model == null || model.isBlank() ? "auto" : model;

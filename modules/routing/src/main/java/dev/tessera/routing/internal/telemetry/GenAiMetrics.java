@@ -6,6 +6,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,10 +83,18 @@ public class GenAiMetrics {
   @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
   MetricRegistry registry;
 
-  /** TESSERA_METRICS_ENABLED: false records nothing (the benchmark's "metrics off"). */
+  /**
+   * TESSERA_METRICS_ENABLED: false records nothing (the benchmark's "metrics off"); the start value
+   * of {@link #enabled}, which {@code PUT /api/v1/telemetry} can change.
+   */
   @Inject
   @ConfigProperty(name = "tessera.metrics.enabled", defaultValue = "true")
-  boolean enabled;
+  boolean enabledAtStart;
+
+  private volatile boolean enabled;
+
+  /** Gauges waiting for metrics to be turned on (registered once, then left in place). */
+  private final List<Runnable> onFirstEnable = new ArrayList<>();
 
   /** TESSERA_METRICS_TENANT_LABELS: how many tenants get a label of their own (0: none). */
   @Inject
@@ -114,10 +124,39 @@ public class GenAiMetrics {
   @PostConstruct
   void init() {
     tenants = new TenantLabels(tenantLabelLimit);
+    enabled = enabledAtStart;
   }
 
   public boolean enabled() {
     return enabled;
+  }
+
+  /**
+   * Runs {@code registration} now if metrics are on, else the first time they are turned on: how
+   * the gauges register, so that an instance started without metrics gets them when switched on.
+   */
+  public void whenEnabled(Runnable registration) {
+    synchronized (onFirstEnable) {
+      if (!enabled) {
+        onFirstEnable.add(registration);
+        return;
+      }
+    }
+    registration.run();
+  }
+
+  /** Pauses or resumes recording; series already registered stay on /metrics with their values. */
+  void switchTo(boolean on) {
+    List<Runnable> pending;
+    synchronized (onFirstEnable) {
+      enabled = on;
+      if (!on) {
+        return;
+      }
+      pending = List.copyOf(onFirstEnable);
+      onFirstEnable.clear();
+    }
+    pending.forEach(Runnable::run);
   }
 
   public String tenantLabel(TenantId tenant) {

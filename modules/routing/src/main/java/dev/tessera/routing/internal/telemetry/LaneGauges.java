@@ -16,9 +16,10 @@ public class LaneGauges {
   @Inject GenAiMetrics metrics;
 
   void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
-    if (!metrics.enabled()) {
-      return;
-    }
+    metrics.whenEnabled(this::registerGauges);
+  }
+
+  private void registerGauges() {
     metrics.gaugeOnce(
         "lanes.interactive", "tessera_lanes_interactive_occupancy", () -> lanes.interactiveLoad());
     metrics.gaugeOnce("lanes.batch", "tessera_lanes_batch_queue_fill", () -> lanes.batchBacklog());

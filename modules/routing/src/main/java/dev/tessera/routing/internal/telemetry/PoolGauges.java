@@ -23,9 +23,10 @@ public class PoolGauges {
   @Inject GenAiMetrics metrics;
 
   void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
-    if (!metrics.enabled()) {
-      return;
-    }
+    metrics.whenEnabled(this::registerGauges);
+  }
+
+  private void registerGauges() {
     for (String pool : POOLS) {
       gauge(pool, "active", u -> u.active());
       gauge(pool, "idle", u -> u.idle());
