@@ -18,7 +18,9 @@
 #                switched at run time (PUT /api/v1/telemetry) between wrk runs, three states (none,
 #                metrics, both) in an order rotated each of SWITCH_CYCLES cycles, 5 s of settling
 #                after each switch; costs on the means, and per cycle (each cycle's states were
-#                measured within a minute of each other)
+#                measured within a minute of each other). Its warm-up is at least SWITCH_WARM_MIN
+#                (300) s, then one unmeasured cycle, so each state's code is compiled before any
+#                is measured (a JVM still warming would favour whichever state comes later)
 #   nodecisions  TESSERA_DECISIONS_ENABLED=false   (issue 9: the log costs <= 10 %)
 #   portkey      Portkey's open-source gateway on the same upstream (issue 14: Tessera >= 2x)
 #   NAME         another build, WARS_DIR/NAME.war (e.g. before and after a change: issue 8 <= 5 %)
@@ -42,7 +44,7 @@
 # DURATION_1 (at 1 connection, 10), WARM_MIN (150; Portkey 60) / WARM_MAX (240) s of warm-up in 10 s windows,
 # stopping once a window is within WARM_TOLERANCE (5) % of the one before, PRICED_VARIANTS (the
 # variants also measured on a priced model: all but portkey and switched), THREADS_32 (2), SAMPLING (0.1),
-# SWITCH_CYCLES (4),
+# SWITCH_CYCLES (4), SWITCH_WARM_MIN (300),
 # WARS_DIR, LOAD_MAX (1.0), LOAD_WAIT (600), RESULTS (bench/RESULTS.md).
 set -euo pipefail
 
@@ -58,6 +60,7 @@ WARM_MAX="${WARM_MAX:-240}"
 WARM_TOLERANCE="${WARM_TOLERANCE:-5}"
 PRICED_VARIANTS="${PRICED_VARIANTS:-${VARIANTS/switched/}}"
 SWITCH_CYCLES="${SWITCH_CYCLES:-4}"
+SWITCH_WARM_MIN="${SWITCH_WARM_MIN:-300}"
 THREADS_32="${THREADS_32:-2}"
 SAMPLING="${SAMPLING:-0.1}"
 WARS_DIR="${WARS_DIR:-}"
@@ -132,13 +135,14 @@ measure32() { # key headers url body: SAMPLES runs at 32 connections; R keeps th
 }
 
 warm() { # key headers url body [min s]: 10 s windows at 32 connections until the throughput stops rising
-  local start=$SECONDS prev=0 rps line curve="" min="${5:-$WARM_MIN}"
+  local start=$SECONDS prev=0 rps line curve="" min="${5:-$WARM_MIN}" max
+  max=$((min + 90 > WARM_MAX ? min + 90 : WARM_MAX))
   while :; do
     line=$(wrk_line "$2" "$3" "$4" 32 "$THREADS_32" 10)
     rps=$(rps_of "$line")
     [[ -n "$rps" ]] || die "warm-up of $1 failed"
     curve+="${rps%.*} "
-    if ((SECONDS - start >= WARM_MAX)) ||
+    if ((SECONDS - start >= max)) ||
       { ((SECONDS - start >= min)) && awk -v a="$rps" -v b="$prev" -v t="$WARM_TOLERANCE" 'BEGIN{exit !(a <= b*(1+t/100))}'; }; then
       break
     fi
@@ -191,7 +195,7 @@ tessera() { # variant round
   tv="$TS/v1/chat/completions"
   code=$(curl -s -o "$RUN/check.out" -w '%{http_code}' -H "$auth" -H 'Content-Type: application/json' -d "$BODY_FREE" "$tv")
   [[ "$code" == 200 ]] || die "$v answered $code: $(head -c 300 "$RUN/check.out")"
-  warm "$v,$r" "$auth" "$tv" "$BODY_FREE"
+  warm "$v,$r" "$auth" "$tv" "$BODY_FREE" "$([[ "$v" == switched ]] && echo "$SWITCH_WARM_MIN" || echo "$WARM_MIN")"
   if [[ "$v" == switched ]]; then
     switched "$r" "$auth" "$tv"
     stop "$TS_PID"
@@ -224,6 +228,11 @@ switched() { # round auth url: the three telemetry states on this JVM, rotated p
   local r="$1" c i s line states=(none metrics both)
   local -A body=([none]='{"metrics":false,"tracing":false}' [metrics]='{"metrics":true,"tracing":false}'
     [both]='{"metrics":true,"tracing":true}')
+  for s in none metrics both; do # one unmeasured cycle: every state's code compiled first
+    admin PUT /api/v1/telemetry "${body[$s]}" >/dev/null
+    line=$(wrk_line "$2" "$3" "$BODY_FREE" 32 "$THREADS_32" "$DURATION")
+    say "switched, unmeasured, $s: $line"
+  done
   for ((c = 0; c < SWITCH_CYCLES; c++)); do
     for i in 0 1 2; do
       s=${states[$(((c + i) % 3))]}
@@ -295,7 +304,7 @@ paired() { # on-state off-state rounds... -> each cycle's cost in %, the two sta
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/^Mem:/{print $2}') GiB."
   echo "Load average (1/5/15 min): first seen $LOAD_FIRST; at the start $LOAD_BEFORE (waited ${waited}s); after the run $LOAD_AFTER."
   echo "Tessera: $WAR_INFO.$( ((${#BUILDS[@]})) && for b in "${BUILDS[@]}"; do printf ' %s: %s (built %s).' "$b" "$WARS_DIR/$b.war" "$(date -r "$WARS_DIR/$b.war" '+%F %T')"; done)"
-  [[ " $VARIANTS " == *" switched "* ]] && echo "switched: one process started with tracing available, metrics and tracing switched at run time between runs (sw-none: both off, sw-metrics, sw-both: metrics + tracing at $SAMPLING), $SWITCH_CYCLES cycles of ${DURATION} s per state after 5 s of settling, order rotated per cycle; req/s: the mean of the cycles, range across them."
+  [[ " $VARIANTS " == *" switched "* ]] && echo "switched: one process started with tracing available, metrics and tracing switched at run time between runs (sw-none: both off, sw-metrics, sw-both: metrics + tracing at $SAMPLING), $SWITCH_CYCLES cycles of ${DURATION} s per state after 5 s of settling, order rotated per cycle, after a warm-up of at least ${SWITCH_WARM_MIN} s and one unmeasured cycle; req/s: the mean of the cycles, range across them."
   echo "Each variant: a fresh process (Tessera: and database), warmed up at 32 connections in 10 s windows until a window is within ${WARM_TOLERANCE} % of the one before (at least ${WARM_MIN} s, at most ${WARM_MAX} s), then wrk ${SAMPLES} × ${DURATION} s at 32 connections (-t$THREADS_32; req/s: their mean, and the range; latencies: the median run) and ${DURATION_1} s at 1; priced: 20 s more warm-up, then the same. Variants interleaved, $ROUNDS rounds. Latencies in ms."
   echo
   echo "| round | variant | model | conns | req/s | runs' range | p50 | p90 | p99 | errors |"
