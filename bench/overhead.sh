@@ -20,7 +20,11 @@
 #                after each switch; costs on the means, and per cycle (each cycle's states were
 #                measured within a minute of each other). Its warm-up is at least SWITCH_WARM_MIN
 #                (300) s, then one unmeasured cycle, so each state's code is compiled before any
-#                is measured (a JVM still warming would favour whichever state comes later)
+#                is measured (a JVM still warming would favour whichever state comes later).
+#                Beside req/s it records CPU per request (the whole machine's busy time from
+#                /proc/stat, and the JVM's): at 32 connections the two cores are saturated, so
+#                req/s = capacity / CPU per request, and CPU per request does not count the
+#                stretches when the host gives the cores to someone else (steal, idle)
 #   nodecisions  TESSERA_DECISIONS_ENABLED=false   (issue 9: the log costs <= 10 %)
 #   portkey      Portkey's open-source gateway on the same upstream (issue 14: Tessera >= 2x)
 #   NAME         another build, WARS_DIR/NAME.war (e.g. before and after a change: issue 8 <= 5 %)
@@ -44,7 +48,7 @@
 # DURATION_1 (at 1 connection, 10), WARM_MIN (150; Portkey 60) / WARM_MAX (240) s of warm-up in 10 s windows,
 # stopping once a window is within WARM_TOLERANCE (5) % of the one before, PRICED_VARIANTS (the
 # variants also measured on a priced model: all but portkey and switched), THREADS_32 (2), SAMPLING (0.1),
-# SWITCH_CYCLES (4), SWITCH_WARM_MIN (300),
+# SWITCH_CYCLES (4), SWITCH_WARM_MIN (300), SWITCH_SETTLE (5 s after each switch),
 # WARS_DIR, LOAD_MAX (1.0), LOAD_WAIT (600), RESULTS (bench/RESULTS.md).
 set -euo pipefail
 
@@ -61,6 +65,8 @@ WARM_TOLERANCE="${WARM_TOLERANCE:-5}"
 PRICED_VARIANTS="${PRICED_VARIANTS:-${VARIANTS/switched/}}"
 SWITCH_CYCLES="${SWITCH_CYCLES:-4}"
 SWITCH_WARM_MIN="${SWITCH_WARM_MIN:-300}"
+SWITCH_SETTLE="${SWITCH_SETTLE:-5}"
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
 THREADS_32="${THREADS_32:-2}"
 SAMPLING="${SAMPLING:-0.1}"
 WARS_DIR="${WARS_DIR:-}"
@@ -101,6 +107,7 @@ declare -A R # R[variant,round,model,conns]="BENCH line"
 declare -A W # W[variant,round]="warm-up summary"
 declare -A S # S[variant,round,model,32]="req/s of each of the SAMPLES runs"
 declare -A E # E[key]=errors summed over its runs
+declare -A C # C[state,round]="machine µs of CPU per request of each run", C[state,round,jvm]: the JVM's
 
 wrk_line() { # headers url body conns threads seconds -> BENCH line
   BENCH_HEADERS="$1" BENCH_BODY="$3" wrk -t"$5" -c"$4" -d"$6s" --timeout 10s --latency -s "$BENCH/post.lua" "$2" 2>&1 |
@@ -224,6 +231,9 @@ tessera() { # variant round
   stop "$TS_PID"
 }
 
+machine_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; } # user nice system irq softirq, all cores
+jvm_ticks() { awk '{print $14+$15}' "/proc/$TS_PID/stat"; }             # the JVM's user + system
+
 switched() { # round auth url: the three telemetry states on this JVM, rotated per cycle
   local r="$1" c i s line states=(none metrics both)
   local -A body=([none]='{"metrics":false,"tracing":false}' [metrics]='{"metrics":true,"tracing":false}'
@@ -237,9 +247,15 @@ switched() { # round auth url: the three telemetry states on this JVM, rotated p
     for i in 0 1 2; do
       s=${states[$(((c + i) % 3))]}
       admin PUT /api/v1/telemetry "${body[$s]}" >/dev/null
-      wrk_line "$2" "$3" "$BODY_FREE" 32 "$THREADS_32" 5 >/dev/null # settle after the switch
+      wrk_line "$2" "$3" "$BODY_FREE" 32 "$THREADS_32" "$SWITCH_SETTLE" >/dev/null # settle after the switch
+      local m0 j0 m1 j1 n
+      m0=$(machine_ticks) j0=$(jvm_ticks)
       line=$(wrk_line "$2" "$3" "$BODY_FREE" 32 "$THREADS_32" "$DURATION")
+      m1=$(machine_ticks) j1=$(jvm_ticks)
       [[ -n "$line" ]] || die "wrk printed no result for switched $s"
+      n=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$line")
+      C["$s,$r"]+="$(awk -v d=$((m1 - m0)) -v n="$n" -v t="$TICK_US" 'BEGIN{printf "%.1f", d*t/n}') "
+      C["$s,$r,jvm"]+="$(awk -v d=$((j1 - j0)) -v n="$n" -v t="$TICK_US" 'BEGIN{printf "%.1f", d*t/n}') "
       R["sw-$s,$r,free,32"]="$line" # latencies: the last cycle's run
       S["sw-$s,$r,free,32"]+="$(rps_of "$line") "
       E["sw-$s,$r,free,32"]=$((${E["sw-$s,$r,free,32"]:-0} + $(errs_of "$line")))
@@ -289,6 +305,15 @@ cost() { # on-variant off-variant model,conns rounds... -> % fewer req/s, on the
   awk -v on="$on" -v off="$off" 'BEGIN{printf "%.1f", (off-on)*100/off}'
 }
 has() { [[ -n "${R[$1]:-}" ]]; }
+cpu() { # state suffix rounds... -> mean CPU µs per request over those rounds' runs
+  local st="$1" sfx="$2" r out=""
+  shift 2
+  for r in "$@"; do out+="${C[$st,$r$sfx]:-} "; done
+  mean "$out"
+}
+cpucost() { # state rounds... -> % more machine CPU per request than with both off
+  awk -v a="$(cpu "$1" "" "${@:2}")" -v b="$(cpu none "" "${@:2}")" 'BEGIN{printf "%.1f", (a-b)*100/b}'
+}
 paired() { # on-state off-state rounds... -> each cycle's cost in %, the two states' runs of that cycle
   local on off
   on=$(runs "$1" free,32 "${@:3}")
@@ -358,6 +383,8 @@ paired() { # on-state off-state rounds... -> each cycle's cost in %, the two sta
       # shellcheck disable=SC2086 # rs is a list of rounds
       c=$(cost sw-metrics sw-none free,32 $rs); line+=" one JVM, switched: metrics cost $c % (≤ 5: $(met "$c" '<=5')), per cycle $(paired sw-metrics sw-none $rs) %;"
       c=$(cost sw-both sw-none free,32 $rs); line+=" metrics + tracing at $SAMPLING cost $c % (≤ 10: $(met "$c" '<=10')), per cycle $(paired sw-both sw-none $rs) %;"
+      line+=" CPU per request (machine / JVM, µs, mean of the runs): none $(cpu none "" $rs) / $(cpu none ,jvm $rs), metrics $(cpu metrics "" $rs) / $(cpu metrics ,jvm $rs), both $(cpu both "" $rs) / $(cpu both ,jvm $rs);"
+      line+=" so metrics cost $(cpucost metrics $rs) % and metrics + tracing $(cpucost both $rs) % of the machine's CPU per request;"
     fi
     if has "nodecisions,1,free,32" && has "shipped,1,free,32"; then
       c=$(cost shipped nodecisions free,32 $rs); line+=" the decision log costs $c % (≤ 10: $(met "$c" '<=10'));"
