@@ -11,6 +11,7 @@ import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
 import java.io.StringReader;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** JSON-B for the API: unknown fields are an error, not silently dropped. */
 @Provider
@@ -46,15 +47,17 @@ public class StrictJson implements ContextResolver<Jsonb> {
     if (!(v instanceof JsonObject o)) {
       throw InvalidInputException.field("body", "a JSON object is required");
     }
+    knownFields(o, known);
+    return o;
+  }
+
+  /** Refuses a field not in {@code known}, naming the ones that are. */
+  public static void knownFields(JsonObject o, Set<String> known) {
     for (String k : o.keySet()) {
       if (!known.contains(k)) {
         throw InvalidInputException.field(
-            k,
-            "is not a field of this request (known: "
-                + String.join(", ", new java.util.TreeSet<>(known))
-                + ")");
+            k, "unknown field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
       }
     }
-    return o;
   }
 }

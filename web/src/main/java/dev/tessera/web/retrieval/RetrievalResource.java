@@ -190,15 +190,7 @@ public class RetrievalResource {
     String base = type == null ? "" : type.split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
     if (base.equals("application/json")) {
       JsonObject json = RetrievalCalls.parse(new String(body, StandardCharsets.UTF_8));
-      for (String f : json.keySet()) {
-        if (!JSON_UPLOAD.contains(f)) {
-          throw InvalidInputException.field(
-              f,
-              "unknown field (known: "
-                  + String.join(", ", new java.util.TreeSet<>(JSON_UPLOAD))
-                  + ")");
-        }
-      }
+      dev.tessera.web.platform.StrictJson.knownFields(json, JSON_UPLOAD);
       String text = str(json, "text");
       String b64 = str(json, "content_base64");
       if ((text == null) == (b64 == null)) {

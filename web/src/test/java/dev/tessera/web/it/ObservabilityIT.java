@@ -261,8 +261,6 @@ class ObservabilityIT {
   void an_operator_pauses_and_resumes_metrics_on_a_running_instance() {
     String tenant = operator.createTenant("STANDARD");
     Api dev = operator.as(operator.createKey(tenant, "inference")[1]);
-    Map<String, String> offline = Map.of("gen_ai_request_model", "local-extractive");
-    String calls = "gen_ai_server_request_duration_seconds_count";
 
     // operator only; tracing cannot be turned on where the instance has no SDK
     AdminApiIT.assertProblem(dev.get("/api/v1/telemetry"), 403);
@@ -291,13 +289,11 @@ class ObservabilityIT {
             .isTrue();
       }
 
-      before = sum(Metrics.scrape(operator.get("/metrics").body()).series(calls, offline));
+      before = offlineCalls();
       Reply paused = RetrievalIT.put(operator, "/api/v1/telemetry", "{\"metrics\":false}");
       assertThat(paused.status()).as(paused.toString()).isEqualTo(200);
       assertThat(paused.json().getBoolean("metrics")).isFalse();
-      Reply r = dev.post("/v1/chat/completions", body("local-extractive", ""));
-      assertThat(r.status()).as(r.toString()).isEqualTo(200);
-      assertThat(sum(Metrics.scrape(operator.get("/metrics").body()).series(calls, offline)))
+      assertThat(offlineCallsAfterOneMore(dev))
           .as("a call while metrics are paused is not recorded")
           .isEqualTo(before);
     } finally {
@@ -305,15 +301,26 @@ class ObservabilityIT {
       assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
       assertThat(resumed.json().getBoolean("metrics")).isTrue();
     }
-    Reply r = dev.post("/v1/chat/completions", body("local-extractive", ""));
-    assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    assertThat(sum(Metrics.scrape(operator.get("/metrics").body()).series(calls, offline)))
+    assertThat(offlineCallsAfterOneMore(dev))
         .as("recorded again once resumed")
         .isEqualTo(before + 1);
   }
 
-  private static double sum(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).sum();
+  /** Makes one call to the offline model, then counts the calls to it on /metrics. */
+  private static double offlineCallsAfterOneMore(Api dev) {
+    Reply r = dev.post("/v1/chat/completions", body("local-extractive", ""));
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return offlineCalls();
+  }
+
+  private static double offlineCalls() {
+    return Metrics.scrape(operator.get("/metrics").body())
+        .series(
+            "gen_ai_server_request_duration_seconds_count",
+            Map.of("gen_ai_request_model", "local-extractive"))
+        .stream()
+        .mapToDouble(Double::doubleValue)
+        .sum();
   }
 
   static String body(String model, String extra) {
