@@ -21,7 +21,7 @@ CONNS="${CONNS:-32}"
 EVENT="${EVENT:-cpu}"
 PRICED="${PRICED:-0}"
 [[ "$PRICED" == 1 ]] && MODEL="${MODEL:-bench-priced}" || MODEL="${MODEL:-bench-model}"
-DEFAULT_BODY='{"model":"'"$MODEL"'",'"$([[ "$PRICED" == 1 ]] && echo '"max_tokens":256,')"'"messages":[{"role":"user","content":"hi"}]}'
+DEFAULT_BODY='{"model":"'"$MODEL"'",'"$([[ "$PRICED" == 1 ]] && echo '"max_tokens":256,' || true)"'"messages":[{"role":"user","content":"hi"}]}'
 BODY="${BODY:-$DEFAULT_BODY}"
 RUN="$BENCH/work/run-profile"
 OUT="$BENCH/work/profile"
