@@ -24,12 +24,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Compiled into Tessera's billing package (it drives package-private classes), then: java -cp
  * classes:postgresql.jar:tessera-billing.jar dev.tessera.billing.internal.LedgerBench MODE URL
- * USER PASSWORD THREADS SECONDS WARMUP TENANT...
+ * USER PASSWORD THREADS SECONDS WARMUP TENANT... (or MODE max-batch: the largest batch, and exit)
  */
 public class LedgerBench {
   private static final ThreadLocal<Connection> CONNECTION = new ThreadLocal<>();
 
   public static void main(String[] a) throws Exception {
+    if (a[0].equals("max-batch")) {
+      System.out.println(LedgerBatches.MAX_BATCH); // for the results' header
+      return;
+    }
     boolean group = switch (a[0]) {
       case "group" -> true;
       case "per-op" -> false;

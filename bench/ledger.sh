@@ -40,6 +40,7 @@ BILLING_JAR="$RUN/tessera-billing.jar"
 CP="$RUN/classes:$PGJAR:$BILLING_JAR"
 javac -nowarn -d "$RUN/classes" -cp "$PGJAR:$BILLING_JAR" "$BENCH/LedgerBench.java" || die "LedgerBench does not compile against the WAR's billing jar"
 BENCH_MAIN=dev.tessera.billing.internal.LedgerBench
+MAX_BATCH=$(java -cp "$CP" "$BENCH_MAIN" max-batch)
 load_gate
 
 DB_PORT=$(free_port)
@@ -69,6 +70,7 @@ for mode in per-op group; do
   run_scenario "spread-16/$mode" "$mode" 16 "${TENANTS[@]}"
   run_scenario "one-tenant-8/$mode" "$mode" 8 "${TENANTS[0]}"
   run_scenario "one-tenant-32/$mode" "$mode" 32 "${TENANTS[0]}"
+  run_scenario "one-tenant-128/$mode" "$mode" 128 "${TENANTS[0]}"
   run_scenario "spread-128/$mode" "$mode" 128 "${TENANTS[@]}"
 done
 # PostgreSQL's CPU per operation, with the commit's fsync taken out (synchronous_commit off for
@@ -94,6 +96,33 @@ SQL
     CPU_COST="pgbench failed (see $LOG)"
   fi
   say "$CPU_COST"
+  # the same in batches of SET_N, as group commit writes them: one billing_apply of SET_N holds,
+  # then one of their SET_N settles (the set path, V52)
+  SET_N="${SET_N:-48}"
+  arr() { echo "array_fill($1, ARRAY[$SET_N])"; }
+  ids="ARRAY(SELECT 'set-' || :client_id || '-' || :r || '-' || g FROM generate_series(1, $SET_N) g)"
+  cat >"$RUN/batch.sql" <<SQL
+\set r random(1, 2000000000)
+BEGIN;
+SELECT set_config('app.tenant_id', :tenant, true);
+SET LOCAL synchronous_commit = off;
+SELECT count(*) FROM tessera_meta.billing_apply($(arr "'reserve'::text"), $ids, $(arr 1000::bigint), $(arr NULL::uuid), $(arr NULL::text), $(arr "'bench'::text"), $(arr "now() + interval '5 minutes'"), $(arr "'bench'::text"), $(arr NULL::int), $(arr NULL::int), $(arr NULL::int), $(arr NULL::text), $(arr NULL::text)) WHERE err_state IS NULL;
+COMMIT;
+BEGIN;
+SELECT set_config('app.tenant_id', :tenant, true);
+SET LOCAL synchronous_commit = off;
+SELECT count(*) FROM tessera_meta.billing_apply($(arr "'settle'::text"), $ids, $(arr 700::bigint), $(arr NULL::uuid), $(arr NULL::text), $(arr "'bench'::text"), $(arr NULL::timestamptz), $(arr "'bench'::text"), $(arr 10), $(arr 10), $(arr 0), $(arr NULL::text), $(arr NULL::text)) WHERE err_state IS NULL;
+COMMIT;
+SQL
+  say "PostgreSQL CPU per hold and settle in batches of $SET_N (pgbench, 1 connection, ${DURATION}s)"
+  if out=$(PGPASSWORD=bench-app pgbench -h 127.0.0.1 -p "$DB_PORT" -U tessera_app -n -r -T "$DURATION" -c 1 \
+    -D tenant="'${TENANTS[2]}'" -f "$RUN/batch.sql" tessera 2>&1 | tee -a "$LOG") && [[ "$out" == *tps* ]]; then
+    per_op() { awk -v k="'$1'::text" -v n="$SET_N" 'index($0, k) && $2 == 0 {printf "%d", $1 * 1000 / n; exit}' <<<"$out"; }
+    CPU_COST="$CPU_COST. In batches of $SET_N: $(awk -v n="$SET_N" '/^tps/{printf "%d", $3 * n}' <<<"$out") holds and settles/s on one connection; per operation, hold $(per_op reserve) µs, settle $(per_op settle) µs"
+  else
+    CPU_COST="$CPU_COST. In batches: pgbench failed (see $LOG)"
+  fi
+  say "$CPU_COST"
 fi
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 stop "$TS_PID"
@@ -115,7 +144,7 @@ verdict() { [[ "$1" == 1 ]] && echo "**met**" || echo "**not met**"; }
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/{print $2}') GiB."
   echo "Load average (1/5/15 min): first seen $LOAD_FIRST; at the start $LOAD_BEFORE (waited ${waited}s); after the run $LOAD_AFTER."
   echo "Tessera: $WAR_INFO. PostgreSQL: Tessera's embedded server ($SETTINGS)."
-  echo "Each request: reserve then settle, from JDBC as tessera_app; per-op: two transactions (enter tenant + hold, commit; enter tenant + charge + release the rest, commit); group: both through Tessera's group commit (one billing_apply transaction per tenant for whatever arrived during the previous one, at most 48). ${DURATION}s measured after ${WARMUP}s warm-up. Latency = hold + settle, ms."
+  echo "Each request: reserve then settle, from JDBC as tessera_app; per-op: two transactions (enter tenant + hold, commit; enter tenant + charge + release the rest, commit); group: both through Tessera's group commit (one billing_apply transaction per tenant for whatever arrived during the previous one, at most $MAX_BATCH, written as a set when it can be: V52). ${DURATION}s measured after ${WARMUP}s warm-up. Latency = hold + settle, ms."
   echo
   echo "| scenario | mode | threads | tenants | settled/s | p50 | p90 | p99 | max | failures |"
   echo "|---|---|---|---|---|---|---|---|---|---|"

@@ -14,16 +14,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The ledger's hot path with group commit: the holds, settles and releases of one tenant that
  * arrive while that tenant's previous batch commits are written together by {@code
- * tessera_meta.billing_apply}, one round trip and one commit for all of them (each still one call
- * of its sealed writer, refused alone). A call returns only once its batch committed, so a hold
- * exists before the provider is called and a charge is durable before the answer leaves, as with
- * one transaction per operation; what changes is that a tenant's account row is locked once per
- * batch instead of once per operation.
+ * tessera_meta.billing_apply}, one round trip and one commit for all of them: as a set (one
+ * statement per table for the whole batch) when every operation in it would succeed, otherwise each
+ * as one call of its sealed writer, refused alone. A call returns only once its batch committed, so
+ * a hold exists before the provider is called and a charge is durable before the answer leaves, as
+ * with one transaction per operation; what changes is that a tenant's account row is locked once
+ * per batch instead of once per operation.
  */
 @ApplicationScoped
 public class LedgerBatches {
-  /** Under PostgreSQL's 64 cached subtransactions per backend (one per operation). */
-  static final int MAX_BATCH = 48;
+  /**
+   * At most PostgreSQL's 64 cached subtransactions per backend: a batch the set cannot write (V52)
+   * is written with one subtransaction per operation, after the set's own was rolled back.
+   */
+  static final int MAX_BATCH = 64;
 
   @Inject TenantData data;
 
