@@ -143,6 +143,46 @@ class GroupCommitTest {
   }
 
   @Test
+  void many_callers_on_few_keys_all_get_their_own_answer_and_none_is_left_waiting()
+      throws Exception {
+    // callers are woken one by one (their batch, or their turn to lead): a wake-up lost anywhere
+    // leaves a caller parked for good, and this times out
+    GroupCommit<String, Integer, String> commits =
+        new GroupCommit<>(
+            (key, batch) -> {
+              Thread.onSpinWait();
+              List<String> out = new ArrayList<>();
+              for (Integer op : batch) {
+                out.add(key + ":" + op);
+              }
+              return out;
+            },
+            8);
+    int threads = 24;
+    int each = 2_000;
+    List<Future<Integer>> callers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int me = t;
+      callers.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < each; i++) {
+                  int op = me * each + i;
+                  String key = "k" + (op % 3);
+                  assertThat(commits.submit(key, op)).isEqualTo(key + ":" + op);
+                }
+                return each;
+              }));
+    }
+    int answered = 0;
+    for (Future<Integer> f : callers) {
+      answered += f.get(60, TimeUnit.SECONDS);
+    }
+    assertThat(answered).isEqualTo(threads * each);
+    assertThat(commits.queued("k0") + commits.queued("k1") + commits.queued("k2")).isZero();
+  }
+
+  @Test
   void a_writer_answering_the_wrong_number_of_results_fails_the_batch() {
     GroupCommit<String, Integer, String> commits = new GroupCommit<>((k, b) -> List.of(), 48);
 
