@@ -343,6 +343,10 @@ public class ProviderTransport {
               return t;
             });
     timer.setRemoveOnCancelPolicy(true); // finished streams must not pin their relays until expiry
+    // A no-op due within the second stays at the queue's head, so scheduling a stream's deadline
+    // (from the request thread, on the way to the first token) never has to wake the timer thread;
+    // the same as ResilientCaller.keepAhead.
+    timer.scheduleAtFixedRate(() -> {}, 1, 1, TimeUnit.SECONDS);
     return timer;
   }
 }
