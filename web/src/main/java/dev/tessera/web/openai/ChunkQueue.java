@@ -9,57 +9,82 @@ import dev.tessera.tenancy.api.TesseraException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Hands a streamed answer from the gateway's thread to the HTTP response's: chunks, then {@link
  * #DONE}, a {@link ProviderException} or a refusal of the answer; waiting never outlasts the call's
  * deadline.
+ *
+ * <p>One thread takes (the response's), and chunks arrive on the HTTP client's selector thread, so
+ * putting must never block and waking the taker should cost one unpark: a lock-free queue and the
+ * waiting thread parked, not a lock and condition that both sides take for every chunk.
  */
 final class ChunkQueue implements ChunkListener {
   static final Object DONE = new Object();
 
-  private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+  private final Queue<Object> events = new ConcurrentLinkedQueue<>();
+  private volatile Thread waiting;
 
   @Override
   public void onChunk(ChatChunk chunk) {
-    events.add(chunk);
+    put(chunk);
   }
 
   @Override
   public void onComplete() {
-    events.add(DONE);
+    put(DONE);
   }
 
   @Override
   public void onError(ProviderException failure) {
-    events.add(failure);
+    put(failure);
   }
 
   /** A refusal of the finished answer (a block-mode output check) is queued as it is. */
   @Override
   public void onRefused(TesseraException refusal) {
-    events.add(refusal);
+    put(refusal);
+  }
+
+  private void put(Object event) {
+    events.add(event);
+    Thread t = waiting;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
   }
 
   /** The next event: a chunk, DONE, or a failure (a timeout once the deadline has passed). */
   Object next(GatewayCall call, StreamHandle handle) {
+    Object e = events.poll();
+    if (e != null) {
+      return e;
+    }
+    waiting = Thread.currentThread();
     try {
-      Object e =
-          events.poll(Math.max(1, call.deadline().remaining().toMillis()), TimeUnit.MILLISECONDS);
-      if (e != null) {
-        return e;
+      // queued after our poll but before waiting was set: seen here, not missed; a put after it
+      // unparks us (a spare unpark only makes one park return early, and the loop parks again)
+      while ((e = events.poll()) == null) {
+        long left = call.deadline().remaining().toNanos();
+        if (left <= 0) {
+          handle.cancel();
+          return new ProviderException(
+              ProviderException.Kind.TIMEOUT, handle.servedModel(), "deadline passed", null);
+        }
+        if (Thread.interrupted()) {
+          Thread.currentThread().interrupt();
+          handle.cancel();
+          return new ProviderException(
+              ProviderException.Kind.TIMEOUT, handle.servedModel(), "interrupted", null);
+        }
+        LockSupport.parkNanos(this, left);
       }
-      handle.cancel();
-      return new ProviderException(
-          ProviderException.Kind.TIMEOUT, handle.servedModel(), "deadline passed", null);
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      handle.cancel();
-      return new ProviderException(
-          ProviderException.Kind.TIMEOUT, handle.servedModel(), "interrupted", ie);
+      return e;
+    } finally {
+      waiting = null;
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.tessera.web.telemetry;
 
-import dev.tessera.routing.api.InstanceTelemetry;
-import jakarta.inject.Inject;
+import dev.tessera.routing.api.TracingSwitch;
 import jakarta.servlet.ServletRequestEvent;
 import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.annotation.WebListener;
@@ -14,12 +13,10 @@ import jakarta.servlet.annotation.WebListener;
 public class ArrivalClock implements ServletRequestListener {
   static final String ARRIVED = ArrivalClock.class.getName() + ".arrived";
 
-  /** Whether spans are recorded now (tracing on and not paused at run time). */
-  @Inject InstanceTelemetry telemetry;
-
   @Override
   public void requestInitialized(ServletRequestEvent event) {
-    if (telemetry.tracing()) {
+    // one volatile read: this runs for every request the container serves
+    if (TracingSwitch.recording()) {
       event.getServletRequest().setAttribute(ARRIVED, System.nanoTime());
     }
   }

@@ -25,7 +25,6 @@ import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Opens the span of every /v1 call when tracing is on (OTEL_SDK_DISABLED=false): a child of the
@@ -58,15 +57,12 @@ public class InferenceTracing
   @Inject Instance<Tracer> tracers;
   @Inject InstanceTelemetry telemetry;
 
-  @Inject
-  @ConfigProperty(name = "otel.sdk.disabled", defaultValue = "true")
-  boolean disabled;
-
   private volatile Tracer tracer;
 
+  /** Looked up on the first traced call: only reached with an SDK (telemetry.tracing() said so). */
   private Tracer tracer() {
     Tracer t = tracer;
-    if (t == null && !disabled) {
+    if (t == null) {
       t = tracer = tracers.get();
     }
     return t;
@@ -74,8 +70,8 @@ public class InferenceTracing
 
   @Override
   public void filter(ContainerRequestContext request) {
-    if (disabled || !telemetry.tracing()) {
-      return; // off, or paused at run time (PUT /api/v1/telemetry)
+    if (!telemetry.tracing()) {
+      return; // no SDK (OTEL_SDK_DISABLED), or paused at run time (PUT /api/v1/telemetry)
     }
     // registered on the /v1 application only; its model calls are traced, not its listings
     String path = request.getUriInfo().getPath();

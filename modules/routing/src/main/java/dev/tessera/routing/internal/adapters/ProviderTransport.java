@@ -23,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -40,9 +41,11 @@ import java.util.logging.Logger;
  * the completed answer to CompletableFuture's default executor (the JVM's common pool, which is why
  * the launcher gives it at least 2 threads), where it is decoded and the waiting request thread is
  * woken. Nothing on that path blocks (chat answers are bounded by max_tokens; failures, which may
- * start a fallback, are passed to another pool first). Streams and embeddings keep the client's
- * worker pool: a stream's end settles its bill in the database, and embedding answers can be
- * megabytes of JSON.
+ * start a fallback, are passed to another pool first). Streamed answers use the same client, so a
+ * chunk goes from the selector thread that read it straight to the request thread's queue, with no
+ * hop through a worker pool on the way to the first token; a stream's end, which settles its bill
+ * in the database or may start a fallback, is heard on a pool of its own ({@link StreamRelay}).
+ * Embeddings keep the other client's worker pool: their answers can be megabytes of JSON.
  */
 @ApplicationScoped
 public class ProviderTransport {
@@ -58,6 +61,13 @@ public class ProviderTransport {
    */
   private static final ExecutorService FAILURES = failurePool();
 
+  /**
+   * Hears the ends of streams: completions settle bills in the database and failures may fall back,
+   * neither of which may run on a selector thread. Grows with the streams ending at once, like the
+   * HTTP client's own worker pool that did this before.
+   */
+  private static final ExecutorService STREAM_ENDS = streamEndPool();
+
   private HttpClient client;
   private HttpClient answers;
 
@@ -69,7 +79,7 @@ public class ProviderTransport {
     this(client, client);
   }
 
-  /** {@code client} for streams and embeddings, {@code answers} for chat answers. */
+  /** {@code client} for embeddings, {@code answers} for chat answers, streamed or not. */
   public ProviderTransport(HttpClient client, HttpClient answers) {
     this.client = client;
     this.answers = answers;
@@ -156,7 +166,7 @@ public class ProviderTransport {
       return CompletableFuture.failedFuture(Failures.timeout(provider, false));
     }
     Duration budget = deadline.remaining();
-    HttpRequest request = request(uri, headers, body, budget, "application/json");
+    HttpRequest request = request(uri, headers, body, "application/json").timeout(budget).build();
     CompletableFuture<HttpResponse<String>> sent =
         via.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     CompletableFuture<T> result = new CompletableFuture<>();
@@ -214,20 +224,24 @@ public class ProviderTransport {
       Deadline deadline,
       StreamDecoder decoder,
       ChatStreamListener listener) {
-    StreamRelay relay = new StreamRelay(provider, decoder, listener);
+    StreamRelay relay = new StreamRelay(provider, decoder, listener, STREAM_ENDS);
     if (deadline.expired()) {
       relay.fail(Failures.timeout(provider, false));
       return relay;
     }
     Duration budget = deadline.remaining();
-    HttpRequest request = request(uri, headers, body, budget, "text/event-stream");
+    // No request timeout: the relay's deadline below covers the wait for headers too and aborts
+    // the request. The client's own timer would be registered from this thread, waking its selector
+    // thread on the way to the first token.
+    HttpRequest request = request(uri, headers, body, "text/event-stream").build();
     HttpResponse.BodyHandler<String> handler =
         info ->
             info.statusCode() / 100 == 2
                 ? BodySubscribers.<StreamRelay, String>fromLineSubscriber(
                     relay, r -> null, StandardCharsets.UTF_8, null)
                 : BodySubscribers.ofString(StandardCharsets.UTF_8);
-    CompletableFuture<HttpResponse<String>> sent = client.sendAsync(request, handler);
+    // sent from this thread, its lines read and relayed on the selector thread (class comment)
+    CompletableFuture<HttpResponse<String>> sent = answers.sendAsync(request, handler);
     relay.onAbort(() -> sent.cancel(true));
     ScheduledFuture<?> timer =
         DEADLINES.schedule(
@@ -248,17 +262,16 @@ public class ProviderTransport {
     return relay;
   }
 
-  private static HttpRequest request(
-      URI uri, Map<String, String> headers, JsonObject body, Duration budget, String accept) {
+  private static HttpRequest.Builder request(
+      URI uri, Map<String, String> headers, JsonObject body, String accept) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
-            .timeout(budget)
             .header("Content-Type", "application/json")
             .header("Accept", accept)
             .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
     headers.forEach(b::header);
     dev.tessera.routing.internal.telemetry.TraceHeaders.inject(b); // W3C traceparent, if tracing
-    return b.build();
+    return b;
   }
 
   /** {@code base + path + query}, tolerating a trailing slash on the configured base URL. */
@@ -298,6 +311,26 @@ public class ProviderTransport {
     return pool;
   }
 
+  private static ExecutorService streamEndPool() {
+    ClassLoader app = ProviderTransport.class.getClassLoader();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "tessera-stream-ends");
+              t.setDaemon(true);
+              t.setContextClassLoader(app); // settles and fallbacks look up JPA and JSON-P
+              t.setUncaughtExceptionHandler(
+                  (th, e) -> LOG.log(Level.WARNING, "ROUTING-0004 stream end handling failed", e));
+              return t;
+            });
+    return pool;
+  }
+
   private static ScheduledExecutorService deadlineTimer() {
     ScheduledThreadPoolExecutor timer =
         new ScheduledThreadPoolExecutor(
@@ -310,6 +343,10 @@ public class ProviderTransport {
               return t;
             });
     timer.setRemoveOnCancelPolicy(true); // finished streams must not pin their relays until expiry
+    // A no-op due within the second stays at the queue's head, so scheduling a stream's deadline
+    // (from the request thread, on the way to the first token) never has to wake the timer thread;
+    // the same as ResilientCaller.keepAhead.
+    timer.scheduleAtFixedRate(() -> {}, 1, 1, TimeUnit.SECONDS);
     return timer;
   }
 }

@@ -6,17 +6,23 @@ import dev.tessera.routing.spi.ChatStream;
 import dev.tessera.routing.spi.ChatStreamListener;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 
 /**
  * Relays one SSE response to a listener line by line, as the lines arrive. It is the single arbiter
  * of how the stream ends: body end, end marker, transport error, deadline and cancel race one
  * another, and only the first reaches the listener.
+ *
+ * <p>Chunks are delivered on the thread that read them, which may be the HTTP client's selector
+ * thread: the listener's chunk path only records and queues. The end (complete or failure) is heard
+ * on {@code ends}, because it may settle a bill in the database or start a fallback.
  */
 final class StreamRelay implements ChatStream, Flow.Subscriber<String> {
   private final String provider;
   private final StreamDecoder decoder;
   private final ChatStreamListener listener;
+  private final Executor ends;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final StringBuilder data = new StringBuilder();
   private String event;
@@ -26,10 +32,11 @@ final class StreamRelay implements ChatStream, Flow.Subscriber<String> {
   private volatile boolean relayed;
   private boolean terminal;
 
-  StreamRelay(String provider, StreamDecoder decoder, ChatStreamListener listener) {
+  StreamRelay(String provider, StreamDecoder decoder, ChatStreamListener listener, Executor ends) {
     this.provider = provider;
     this.decoder = decoder;
     this.listener = listener;
+    this.ends = ends;
   }
 
   void onAbort(Runnable abort) {
@@ -47,7 +54,11 @@ final class StreamRelay implements ChatStream, Flow.Subscriber<String> {
     if (isTerminal()) {
       s.cancel();
     } else {
-      s.request(1);
+      // Every line as soon as it is read: no demand round per line. The listener's chunk path does
+      // not block, so a slow client cannot hold the reader; the request thread's queue takes it.
+      // After the end marker the rest is drained (the body ends right after), which returns the
+      // connection to the pool instead of tearing it down.
+      s.request(Long.MAX_VALUE);
     }
   }
 
@@ -61,12 +72,6 @@ final class StreamRelay implements ChatStream, Flow.Subscriber<String> {
       fail(e);
     } catch (RuntimeException e) {
       fail(Failures.malformed(provider, "undecodable stream event: " + e.getMessage(), e));
-    }
-    Flow.Subscription s = subscription;
-    if (s != null && (!isTerminal() || decoder.finished())) {
-      // After the end marker keep draining (the body ends right after) so the connection is
-      // returned to the pool instead of being torn down.
-      s.request(1);
     }
   }
 
@@ -140,9 +145,13 @@ final class StreamRelay implements ChatStream, Flow.Subscriber<String> {
         return;
       }
       terminal = true;
-      listener.onComplete();
     }
-    done.complete(null);
+    // every chunk was delivered before terminal was set, so the listener hears them in order
+    ends.execute(
+        () -> {
+          listener.onComplete();
+          done.complete(null);
+        });
   }
 
   /** Ends the stream with {@code failure} (if it has not ended) and aborts the upstream request. */
@@ -154,10 +163,13 @@ final class StreamRelay implements ChatStream, Flow.Subscriber<String> {
       }
       terminal = true;
       f = failure.withPartialOutput(relayed);
-      listener.onError(f);
     }
     abortUpstream();
-    done.completeExceptionally(f);
+    ends.execute(
+        () -> {
+          listener.onError(f);
+          done.completeExceptionally(f);
+        });
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.tessera.routing.internal.telemetry;
 
 import dev.tessera.routing.api.InferenceSpan;
 import dev.tessera.routing.api.ProviderException;
+import dev.tessera.routing.api.TracingSwitch;
 import dev.tessera.routing.internal.resilience.Deployment;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -40,9 +41,6 @@ public class GatewayTracing {
 
   private Tracer tracer;
 
-  /** Paused at run time ({@link TelemetrySwitches}): no spans of Tessera's, none sampled. */
-  private volatile boolean paused;
-
   private final Map<NameKey, String> names = new ConcurrentHashMap<>();
 
   private record NameKey(String operation, String model) {}
@@ -53,15 +51,19 @@ public class GatewayTracing {
       try {
         tracer = tracers.get();
         LOG.info("OBS-0002 gateway tracing on");
+        TracingSwitch.recording(enabled());
       } catch (RuntimeException e) {
         LOG.warning("OBS-0003 tracing asked for but no OpenTelemetry tracer is available: " + e);
       }
     }
   }
 
-  /** Whether spans are recorded now: the SDK is there and tracing is not paused. */
+  /**
+   * Whether spans are recorded now: the SDK is there and tracing is not paused. The pause is the
+   * sampler's ({@link PausableSampler}), which drops every span while it holds, Payara's included.
+   */
   public boolean enabled() {
-    return tracer != null && !paused;
+    return tracer != null && !PausableSampler.paused();
   }
 
   /** Whether this instance started with an OpenTelemetry SDK, so tracing can be on. */
@@ -69,9 +71,10 @@ public class GatewayTracing {
     return tracer != null;
   }
 
+  /** Paused at run time ({@link TelemetrySwitches}): no spans of Tessera's, none sampled. */
   void pause(boolean pause) {
     PausableSampler.pause(pause);
-    paused = pause;
+    TracingSwitch.recording(enabled());
   }
 
   /**
@@ -79,7 +82,7 @@ public class GatewayTracing {
    * web layer opened the call's span already ({@link InferenceSpan}), names that one instead.
    */
   public Scope begin(CallObservation call, String operation, String model) {
-    if (tracer == null || paused) {
+    if (!enabled()) {
       return Scope.noop();
     }
     String m = model == null || model.isBlank() ? "auto" : model;
