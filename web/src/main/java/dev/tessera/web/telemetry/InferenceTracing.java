@@ -1,7 +1,7 @@
 package dev.tessera.web.telemetry;
 
 import dev.tessera.routing.api.InferenceSpan;
-import dev.tessera.routing.api.InstanceTelemetry;
+import dev.tessera.routing.api.TracingSwitch;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -55,11 +55,10 @@ public class InferenceTracing
       };
 
   @Inject Instance<Tracer> tracers;
-  @Inject InstanceTelemetry telemetry;
 
   private volatile Tracer tracer;
 
-  /** Looked up on the first traced call: only reached with an SDK (telemetry.tracing() said so). */
+  /** Looked up on the first traced call: only reached with an SDK (TracingSwitch said so). */
   private Tracer tracer() {
     Tracer t = tracer;
     if (t == null) {
@@ -70,8 +69,9 @@ public class InferenceTracing
 
   @Override
   public void filter(ContainerRequestContext request) {
-    if (!telemetry.tracing()) {
-      return; // no SDK (OTEL_SDK_DISABLED), or paused at run time (PUT /api/v1/telemetry)
+    // one volatile read per request: no SDK (OTEL_SDK_DISABLED), or paused (PUT /api/v1/telemetry)
+    if (!TracingSwitch.recording()) {
+      return;
     }
     // registered on the /v1 application only; its model calls are traced, not its listings
     String path = request.getUriInfo().getPath();

@@ -2,6 +2,7 @@ package dev.tessera.routing.internal.adapters;
 
 import dev.tessera.routing.api.Deadline;
 import dev.tessera.routing.api.ProviderException;
+import dev.tessera.routing.internal.resilience.ResilientCaller;
 import dev.tessera.routing.spi.ChatStream;
 import dev.tessera.routing.spi.ChatStreamListener;
 import jakarta.annotation.PostConstruct;
@@ -343,10 +344,9 @@ public class ProviderTransport {
               return t;
             });
     timer.setRemoveOnCancelPolicy(true); // finished streams must not pin their relays until expiry
-    // A no-op due within the second stays at the queue's head, so scheduling a stream's deadline
-    // (from the request thread, on the way to the first token) never has to wake the timer thread;
-    // the same as ResilientCaller.keepAhead.
-    timer.scheduleAtFixedRate(() -> {}, 1, 1, TimeUnit.SECONDS);
+    // scheduling a stream's deadline (from the request thread, on the way to the first token)
+    // never has to wake the timer thread
+    ResilientCaller.keepAhead(timer);
     return timer;
   }
 }
