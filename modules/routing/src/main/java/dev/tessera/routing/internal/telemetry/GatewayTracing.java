@@ -13,6 +13,8 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -44,6 +46,14 @@ public class GatewayTracing {
   private final Map<NameKey, String> names = new ConcurrentHashMap<>();
 
   private record NameKey(String operation, String model) {}
+
+  /**
+   * Created at start, not on the first model call: the web layer's arrival clock and /v1 server
+   * span read {@link TracingSwitch}, which this bean sets, before any call reaches the gateway.
+   */
+  void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+    // observing the event is enough: CDI creates the bean (and runs init) to deliver it
+  }
 
   @PostConstruct
   void init() {
