@@ -7,7 +7,7 @@
 #   EVENT=alloc bench/profile.sh           # allocation profile instead of CPU
 #   PRICED=1 CONNS=1 EVENT=wall bench/profile.sh   # where one priced call waits (hold, settle)
 #
-# Knobs: WARMUP, DURATION (s), CONNS (32), EVENT (cpu | itimer | alloc | lock; cpu falls back to
+# Knobs: WARMUP, DURATION (s), CONNS (32), WARMUP_CONNS (CONNS), EVENT (cpu | itimer | alloc | lock; cpu falls back to
 # itimer where perf events are not allowed; wall samples waiting threads too), BODY (the request),
 # MODEL (bench-model), PRICED (1: a priced model on the same upstream, credits granted, as
 # bench/gateway.sh's tessera-priced).
@@ -18,6 +18,7 @@ ROOT="$(dirname "$BENCH")"
 WARMUP="${WARMUP:-20}"
 DURATION="${DURATION:-20}"
 CONNS="${CONNS:-32}"
+WARMUP_CONNS="${WARMUP_CONNS:-$CONNS}"
 EVENT="${EVENT:-cpu}"
 PRICED="${PRICED:-0}"
 [[ "$PRICED" == 1 ]] && MODEL="${MODEL:-bench-priced}" || MODEL="${MODEL:-bench-model}"
@@ -55,9 +56,9 @@ if [[ "$PRICED" == 1 ]]; then
 fi
 
 TV="$TS/v1/chat/completions"
-say "warm-up ${WARMUP}s at $CONNS connections"
+say "warm-up ${WARMUP}s at $WARMUP_CONNS connections"
 BENCH_HEADERS="Authorization: Bearer $KEY" BENCH_BODY="$BODY" \
-  wrk -t"$((CONNS < 2 ? 1 : 2))" -c"$CONNS" -d"${WARMUP}s" --timeout 10s -s "$BENCH/post.lua" "$TV" >/dev/null
+  wrk -t"$((WARMUP_CONNS < 2 ? 1 : 2))" -c"$WARMUP_CONNS" -d"${WARMUP}s" --timeout 10s -s "$BENCH/post.lua" "$TV" >/dev/null
 
 # the options quoted, or jcmd reads "a,b=c" as its own name=value argument
 agent() { jcmd "$TS_PID" JVMTI.agent_load "$AP_LIB" "\"$1\"" >>"$LOG" 2>&1; }
