@@ -87,6 +87,9 @@ start_tessera() { # extra "VAR=value" settings... -> TS_PID, TS_PORT, TS (base U
   # the HTTP listener on loopback only (--interfaces covers only the data grid)
   echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" \
     >"$RUN/preboot-commands.txt"
+  cat "$ROOT/ops/payara-preboot.txt" >>"$RUN/preboot-commands.txt" # as ./tessera starts it
+  # more asadmin "set" commands, one per line (TS_PREBOOT), for experiments with Payara's settings
+  [[ -z "${TS_PREBOOT:-}" ]] || echo "$TS_PREBOOT" >>"$RUN/preboot-commands.txt"
   say "starting Tessera on 127.0.0.1:$TS_PORT"
   # exec: TS_PID must be the JVM itself, or stopping it leaves Tessera (and its database) running
   (cd "$RUN" && exec env "$@" TESSERA_DATA_DIR="$RUN/tessera-data" TESSERA_PORT="$TS_PORT" TESSERA_ADMIN_TOKEN=bench-token \
@@ -198,12 +201,12 @@ bench_tenant() {
 # window (jstat); after at least the given minimum (default WARM_MIN, 150 s), at most WARM_MAX (240;
 # 480 with a pid) s. -> WARM_CURVE (for the report)
 jit_seconds() { # pid -> total JIT compile time so far (s), from jstat
-  jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 {print $4}'
+  { jstat -compiler "$1" 2>/dev/null || true; } | awk 'NR == 2 {print $4}'
 }
 warm_plateau() { # url headers body [min s] [jvm pid]
   local start=$SECONDS prev=0 rps curve="" min="${4:-${WARM_MIN:-150}}" pid="${5:-}" jit0 jit1 jit="" quiet max
   max="${WARM_MAX:-$([[ -n "$pid" ]] && echo 480 || echo 240)}"
-  [[ -n "$pid" ]] && jit0=$(jit_seconds "$pid")
+  [[ -z "$pid" ]] || jit0=$(jit_seconds "$pid")
   while :; do
     rps=$(BENCH_HEADERS="$2" BENCH_BODY="$3" wrk -t2 -c32 -d10s --timeout 10s -s "$BENCH/post.lua" "$1" 2>&1 |
       sed -n 's/^BENCH rps=\([0-9.]*\).*/\1/p')
@@ -224,6 +227,8 @@ warm_plateau() { # url headers body [min s] [jvm pid]
     fi
     prev=$rps
   done
-  WARM_CURVE="$((SECONDS - start)) s, req/s per 10 s window$([[ -n "$pid" ]] && echo " (and the JVM's compile time in it)"): $curve"
+  local what="req/s per 10 s window"
+  [[ -z "$pid" ]] || what+=" (and the JVM's compile time in it)"
+  WARM_CURVE="$((SECONDS - start)) s, $what: $curve"
   say "warmed up ($1): $WARM_CURVE"
 }

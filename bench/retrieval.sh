@@ -18,6 +18,7 @@ token="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 port=$((20000 + RANDOM % 30000))
 mkdir -p "$scratch/tmp"
 echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" >"$scratch/preboot.txt"
+cat "$ROOT/ops/payara-preboot.txt" >>"$scratch/preboot.txt"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 TESSERA_DATA_DIR="$scratch" TESSERA_ADMIN_TOKEN="$token" TESSERA_PORT="$port" TESSERA_RETRIEVAL_WORKERS=2 \
   java -Xmx4g ${TS_JAVA_OPTS:-} -Djava.io.tmpdir="$scratch/tmp" -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \

@@ -129,7 +129,8 @@ class LauncherIT {
                   jar.getInputStream(jar.getEntry("MICRO-INF/pre-boot-commands.txt"))
                       .readAllBytes(),
                   java.nio.charset.StandardCharsets.UTF_8))
-          .contains("http-listener.address=127.0.0.1");
+          .contains("http-listener.address=127.0.0.1")
+          .contains(Files.readString(Settings.PAYARA_PREBOOT).strip());
     }
 
     Path data = Settings.WORK.resolve("bundle-data").toAbsolutePath();

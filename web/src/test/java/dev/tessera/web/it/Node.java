@@ -80,7 +80,8 @@ final class Node implements AutoCloseable {
     Files.writeString(
         preboot,
         "set configs.config.server-config.network-config.network-listeners.network-listener"
-            + ".http-listener.address=127.0.0.1\n");
+            + ".http-listener.address=127.0.0.1\n"
+            + Files.readString(Settings.PAYARA_PREBOOT));
     cmd.add("--prebootcommandfile");
     cmd.add(preboot.toString());
     if (peers.isEmpty()) {

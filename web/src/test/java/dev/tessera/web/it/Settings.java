@@ -8,6 +8,9 @@ final class Settings {
   static final Path MICRO =
       Path.of(System.getProperty("tessera.it.micro", "target/runtime/payara-micro.jar"));
   static final Path WORK = Path.of(System.getProperty("tessera.it.work", "target/it"));
+
+  /** Payara settings every start uses, as ./tessera starts it (after the listener's address). */
+  static final Path PAYARA_PREBOOT = Path.of("..", "ops", "payara-preboot.txt");
   static final String ADMIN_TOKEN = "it-operator-token-0123456789";
   static final String APP_PASSWORD = "it-app-password";
 
