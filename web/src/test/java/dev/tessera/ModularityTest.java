@@ -112,6 +112,17 @@ class ModularityTest {
           .dependOnClassesThat()
           .resideInAnyPackage("dev.tessera.*.internal..", "dev.tessera.*.spi..");
 
+  @ArchTest
+  static final ArchRule only_the_gateways_tracing_sets_the_tracing_switch =
+      noClasses()
+          .that()
+          .doNotHaveFullyQualifiedName("dev.tessera.routing.internal.telemetry.GatewayTracing")
+          .should()
+          .callMethod("dev.tessera.routing.api.TracingSwitch", "recording", "boolean")
+          .because(
+              "the switch is public so that the web layer can read it in one volatile read; only"
+                  + " the tracing it describes may flip it");
+
   /** JSON-P's and JSON-B's reading and writing side: parsers, generators, builders, mappers. */
   private static DescribedPredicate<JavaClass> readOrWriteJson() {
     return new DescribedPredicate<>("read or write JSON") {

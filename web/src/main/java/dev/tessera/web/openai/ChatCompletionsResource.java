@@ -130,7 +130,8 @@ public class ChatCompletionsResource {
                 return;
               }
               decision.observe((ChatChunk) e);
-              ChunkQueue.send(out, null, OpenAiJson.chunk((ChatChunk) e, id, created).toString());
+              events.relay(
+                  out, OpenAiJson.chunk((ChatChunk) e, id, created).toString(), e == first);
             }
           } catch (IOException clientGone) {
             try {

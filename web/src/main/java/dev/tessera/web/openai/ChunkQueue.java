@@ -90,8 +90,26 @@ final class ChunkQueue implements ChunkListener {
 
   /** Writes one server-sent event and flushes it, so it leaves as soon as it exists. */
   static void send(OutputStream out, String event, String data) throws IOException {
+    write(out, event, data);
+    out.flush();
+  }
+
+  /**
+   * Writes a chunk's event and flushes it unless the next event is already queued: the first chunk
+   * leaves at once (time to first token), and every later one as soon as nothing else is waiting
+   * behind it, so a burst of chunks (a provider sending several tokens in one packet, or the
+   * client's reads falling behind) leaves in one write instead of one system call per chunk. The
+   * last event of a stream is always {@link #send sent}, so nothing is left unflushed.
+   */
+  void relay(OutputStream out, String data, boolean first) throws IOException {
+    write(out, null, data);
+    if (first || events.peek() == null) {
+      out.flush();
+    }
+  }
+
+  private static void write(OutputStream out, String event, String data) throws IOException {
     String frame = (event == null ? "" : "event: " + event + "\n") + "data: " + data + "\n\n";
     out.write(frame.getBytes(StandardCharsets.UTF_8));
-    out.flush();
   }
 }

@@ -11,13 +11,14 @@ final class Settings {
 
   /** Payara settings every start uses, as ./tessera starts it (after the listener's address). */
   static final Path PAYARA_PREBOOT = Path.of("..", "ops", "payara-preboot.txt");
+
   static final String ADMIN_TOKEN = "it-operator-token-0123456789";
   static final String APP_PASSWORD = "it-app-password";
 
-  /** One key ring for every node: instances sharing a database must share their master keys. */
   /** The data grid secret every node of the test cluster shares (see Node#clusterName). */
   static final String CLUSTER_SECRET = "it-cluster-secret-0123456789abcdef";
 
+  /** One key ring for every node: instances sharing a database must share their master keys. */
   static final String MASTER_KEYS = "it:" + "aXQtbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE=";
 
   private Settings() {}

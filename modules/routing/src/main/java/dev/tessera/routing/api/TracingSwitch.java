@@ -3,7 +3,7 @@ package dev.tessera.routing.api;
 /**
  * Whether this instance records spans now (started with an OpenTelemetry SDK and not paused), as
  * one static volatile read for code on every request's path that should not pay for CDI proxies
- * (the web layer's arrival clock). Kept by the telemetry switches behind {@link InstanceTelemetry};
+ * (the web layer's arrival clock). Kept by the gateway's tracing behind {@link InstanceTelemetry};
  * everyone else only reads it.
  */
 public final class TracingSwitch {
@@ -16,7 +16,10 @@ public final class TracingSwitch {
     return recording;
   }
 
-  /** Set by the telemetry switches when tracing starts, pauses or resumes. */
+  /**
+   * Set by the gateway's tracing ({@code GatewayTracing}) when tracing starts, pauses or resumes;
+   * no other class may call it ({@code ModularityTest}).
+   */
   public static void recording(boolean on) {
     recording = on;
   }
