@@ -87,15 +87,19 @@ declare -A R # R[target,conns]="rps p50 p90 p99 max requests non2xx errors"
 declare -A T # T[target]=ttft json
 
 run_wrk() { # name url headers body conns threads duration -> stores R, echoes the BENCH line
-  local name="$1" url="$2" headers="$3" body="$4" conns="$5" threads="$6" dur="$7" out line
+  local name="$1" url="$2" headers="$3" body="$4" conns="$5" threads="$6" dur="$7" out line jit=""
+  [[ -z "${JIT_PID:-}" ]] || jit=$(jit_seconds "$JIT_PID")
   out=$(BENCH_HEADERS="$headers" BENCH_BODY="$body" \
     wrk -t"$threads" -c"$conns" -d"${dur}s" --timeout 10s --latency -s "$BENCH/post.lua" "$url" 2>&1)
+  # the measured JVM's compile time during the run, in the log only: a run with much of it was
+  # measured against the JIT
+  [[ -z "$jit" ]] || jit=" (JIT $(awk -v a="$(jit_seconds "$JIT_PID")" -v b="$jit" 'BEGIN{printf "%.1f", a-b}') s during it)"
   echo "== $name c=$conns t=$threads d=${dur}s" >>"$RUN/wrk.log"
   echo "$out" >>"$RUN/wrk.log"
   line=$(grep '^BENCH ' <<<"$out" || true)
   [[ -n "$line" ]] || die "wrk printed no result for $name: $out"
   R["$name,$conns"]="$line"
-  say "$name c=$conns: $line"
+  say "$name c=$conns: $line$jit"
 }
 
 measure() { # name url headers body
@@ -104,10 +108,12 @@ measure() { # name url headers body
 }
 
 ttft() { # name url headers-json body
-  local out
+  local out jit=""
+  [[ -z "${JIT_PID:-}" ]] || jit=$(jit_seconds "$JIT_PID")
   out=$(node "$BENCH/ttft.mjs" "$2" "$3" "$4" "$TTFT_N" "$TTFT_WARMUP" 2>&1) || die "ttft $1: $out"
   T["$1"]="$out"
-  say "$1 ttft: $out"
+  [[ -z "$jit" ]] || jit=" (JIT $(awk -v a="$(jit_seconds "$JIT_PID")" -v b="$jit" 'BEGIN{printf "%.1f", a-b}') s during it)"
+  say "$1 ttft: $out$jit"
 }
 
 check_200() { # name url body curl-args...
@@ -166,6 +172,7 @@ h.ThreadingHTTPServer(("127.0.0.1",int(sys.argv[1])),S).serve_forever()' "$SINK_
   *) die "TELEMETRY must be off, metrics or tracing" ;;
 esac
 start_tessera "${TS_ENV[@]}"
+JIT_PID="$TS_PID"
 bench_tenant
 BODY_TS='{"model":"bench-model","messages":[{"role":"user","content":"hi"}]}'
 BODY_TS_STREAM='{"model":"bench-stream","messages":[{"role":"user","content":"hi"}],"stream":true}'
