@@ -163,18 +163,17 @@ public class LedgerBench {
         null);
   }
 
-  /** One batch in the leader's own connection: enter the tenant, billing_apply, commit. */
+  /**
+   * One batch in the leader's own connection, as the gateway writes it: billing_apply(tenant, ...)
+   * (which enters the tenant itself), then commit.
+   */
   private static List<LedgerApply.Outcome> writeBatch(UUID tenant, List<LedgerApply.Op> ops) {
     Connection c = CONNECTION.get();
-    try (PreparedStatement enter = c.prepareStatement("SELECT tessera_meta.enter_tenant(?)")) {
-      enter.setObject(1, tenant);
-      try (ResultSet rs = enter.executeQuery()) {
-        rs.next();
-        if (!rs.getBoolean(1)) {
-          throw new SQLException("tenant not resident");
-        }
+    try {
+      List<LedgerApply.Outcome> out = LedgerApply.apply(c, tenant, ops);
+      if (out == null) {
+        throw new SQLException("tenant not resident");
       }
-      List<LedgerApply.Outcome> out = LedgerApply.apply(c, ops);
       c.commit();
       return out;
     } catch (SQLException e) {

@@ -152,6 +152,70 @@ class LedgerBatchIT {
         });
   }
 
+  /**
+   * The gateway's batches go through the overload that enters the tenant itself (V53): one
+   * statement pins the tenant, then writes; where the tenant does not live (any more), it answers
+   * "moved" and writes nothing, so the caller can retry on the tenant's new placement.
+   */
+  @Test
+  void a_batch_enters_its_tenant_itself_and_writes_nothing_where_the_tenant_does_not_live()
+      throws Exception {
+    String tenant = tenantWith(1_000);
+    try (Connection c = platform.app(Platform.DATABASE)) {
+      c.setAutoCommit(false);
+      // not pinned beforehand: the statement pins the tenant, row-level security lets it write
+      assertThat(apply(c, "billing_apply", tenant, List.of(Op.reserve("e1", 100))))
+          .containsExactly("RESERVED:100@900");
+      assertThat(
+              apply(
+                  c,
+                  "billing_apply",
+                  tenant,
+                  List.of(Op.settle("e1", 30), Op.reserve("e2", 200), Op.reserve("e3", 50))))
+          .containsExactly("SETTLED:30", "RESERVED:200@770", "RESERVED:50@720");
+      c.commit();
+      // a lone hold the credits do not cover is the writer's own refusal, as before V53
+      assertThatThrownBy(() -> apply(c, "billing_apply", tenant, List.of(Op.reserve("e4", 5_000))))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("TS402"));
+      c.rollback();
+    }
+    assertThat(reservationRows(tenant).keySet()).containsExactly("e1", "e2", "e3");
+
+    // another database's view of the same tenant: not resident there
+    try (Connection c = platform.superuser(Platform.DATABASE)) {
+      c.setAutoCommit(false);
+      LedgerFixture.execute(
+          c,
+          "UPDATE public.tenant_residency SET active = false WHERE tenant_id = '"
+              + tenant
+              + "'::uuid");
+      assertThat(apply(c, "billing_apply", tenant, List.of(Op.reserve("e5", 10))))
+          .containsExactly("moved:0");
+      assertThat(apply(c, "billing_apply", tenant, List.of(Op.settle("e2", 100), Op.release("e3"))))
+          .containsExactly("moved:0");
+      assertThat(
+              count(
+                  c,
+                  "SELECT count(*) FROM public.credit_events WHERE tenant_id = '"
+                      + tenant
+                      + "'::uuid AND request_id IN ('e2', 'e3', 'e5')"))
+          .as("events written while not resident")
+          .isEqualTo(2);
+      c.rollback();
+    }
+    assertThat(ledger.balance(tenant)).containsExactly(1_000 - 30, 250);
+    ledger.assertInvariants(tenant, false);
+  }
+
+  private static long count(Connection c, String sql) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private static String tenantWith(long credits) {
     String tenant = operator.createTenant("STANDARD");
     Api.Reply r = ledger.grant(tenant, credits, null);
@@ -179,23 +243,40 @@ class LedgerBatchIT {
    * "@available" for a granted hold), or the SQLSTATE of a refusal.
    */
   private static List<String> apply(Connection c, String fn, List<Op> batch) throws SQLException {
+    return apply(c, fn, null, batch);
+  }
+
+  /** As above; with a tenant, through the overload that enters the tenant itself (V53). */
+  private static List<String> apply(Connection c, String fn, String tenant, List<Op> batch)
+      throws SQLException {
     Timestamp expires = Timestamp.from(Instant.now().plus(10, ChronoUnit.MINUTES));
+    int k = tenant == null ? 0 : 1;
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT * FROM tessera_meta." + fn + "(?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-      ps.setArray(1, array(c, "text", batch, Op::kind));
-      ps.setArray(2, array(c, "text", batch, Op::request));
-      ps.setArray(3, array(c, "int8", batch, Op::amount));
-      ps.setArray(4, array(c, "uuid", batch, op -> null));
-      ps.setArray(5, array(c, "text", batch, op -> op.kind().equals("reserve") ? "tag-a" : null));
-      ps.setArray(6, array(c, "text", batch, Op::model));
+        c.prepareStatement(
+            "SELECT * FROM tessera_meta."
+                + fn
+                + "("
+                + (tenant == null ? "" : "?::uuid,")
+                + "?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+      if (tenant != null) {
+        ps.setString(1, tenant);
+      }
+      ps.setArray(k + 1, array(c, "text", batch, Op::kind));
+      ps.setArray(k + 2, array(c, "text", batch, Op::request));
+      ps.setArray(k + 3, array(c, "int8", batch, Op::amount));
+      ps.setArray(k + 4, array(c, "uuid", batch, op -> null));
       ps.setArray(
-          7, array(c, "timestamptz", batch, op -> op.kind().equals("reserve") ? expires : null));
-      ps.setArray(8, array(c, "text", batch, op -> "test"));
-      ps.setArray(9, array(c, "int4", batch, Op::in));
-      ps.setArray(10, array(c, "int4", batch, Op::out));
-      ps.setArray(11, array(c, "int4", batch, op -> op.in() == null ? null : 0));
-      ps.setArray(12, array(c, "text", batch, op -> op.in() == null ? null : "miss"));
-      ps.setArray(13, array(c, "text", batch, Op::reason));
+          k + 5, array(c, "text", batch, op -> op.kind().equals("reserve") ? "tag-a" : null));
+      ps.setArray(k + 6, array(c, "text", batch, Op::model));
+      ps.setArray(
+          k + 7,
+          array(c, "timestamptz", batch, op -> op.kind().equals("reserve") ? expires : null));
+      ps.setArray(k + 8, array(c, "text", batch, op -> "test"));
+      ps.setArray(k + 9, array(c, "int4", batch, Op::in));
+      ps.setArray(k + 10, array(c, "int4", batch, Op::out));
+      ps.setArray(k + 11, array(c, "int4", batch, op -> op.in() == null ? null : 0));
+      ps.setArray(k + 12, array(c, "text", batch, op -> op.in() == null ? null : "miss"));
+      ps.setArray(k + 13, array(c, "text", batch, Op::reason));
       List<String> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         boolean withErrors = rs.getMetaData().getColumnCount() > 3;

@@ -98,6 +98,6 @@ public class LedgerBatches {
   }
 
   private List<LedgerApply.Outcome> write(TenantId tenant, List<LedgerApply.Op> batch) {
-    return data.inTenant(tenant, c -> LedgerApply.apply(c, batch));
+    return data.inTenantEnteredByWork(tenant, c -> LedgerApply.apply(c, tenant.value(), batch));
   }
 }

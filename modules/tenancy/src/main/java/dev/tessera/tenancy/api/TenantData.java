@@ -17,6 +17,16 @@ public interface TenantData {
   <T> T inTenant(TenantId tenant, Work<T> work);
 
   /**
+   * As {@link #inTenant}, one round trip shorter: the work's first statement enters the tenant
+   * itself (a function that calls {@code tessera_meta.enter_tenant} before anything else and writes
+   * nothing when it answers false), so the transaction is that statement and its commit. The work
+   * answers null when the tenant was not resident in this database; the transaction is then rolled
+   * back and the work runs again where the tenant lives now, as {@link #inTenant} does. For the
+   * ledger's hot path, where a round trip is a third of a hold or a settle.
+   */
+  <T> T inTenantEnteredByWork(TenantId tenant, Work<T> work);
+
+  /**
    * Runs read-only work (reports, exports) pinned to one tenant on the analytics data source: the
    * read replica when {@code TESSERA_DB_REPLICA_URL} is set, else the primary, read-only either
    * way.

@@ -109,13 +109,26 @@ public class TenantTransactions implements TenantData {
 
   /** Runs JPA work in one transaction of the tenant's database, RLS pinned to the tenant. */
   <T> T inSession(TenantId tenant, Function<Session, T> work) {
+    return placed(tenant, p -> attempt(tenant, p, work));
+  }
+
+  @Override
+  public <T> T inTenantEnteredByWork(TenantId tenant, Work<T> work) {
+    return placed(tenant, p -> attemptEntered(p, work));
+  }
+
+  /**
+   * One attempt per placement: a tenant found moved away (or whose database went away under the
+   * attempt) is looked up again and the attempt repeated on its new placement, at most three times.
+   */
+  private <T> T placed(TenantId tenant, Function<Placement, T> once) {
     for (int attempt = 0; ; attempt++) {
       Placement p = placements.get(tenant);
       if (p.status() == TenantStatus.PURGED) {
         throw new NotFoundException("tenant", tenant);
       }
       try {
-        return attempt(tenant, p, work);
+        return once.apply(p);
       } catch (TenantMoved moved) {
         placements.invalidate(tenant);
         if (attempt >= 2) {
@@ -177,6 +190,40 @@ public class TenantTransactions implements TenantData {
         }
         throw translate(e);
       }
+    }
+  }
+
+  /**
+   * A pooled connection without Hibernate, in a transaction the work's first statement pins to the
+   * tenant; null from the work means the tenant is not resident there (rolled back, retried).
+   */
+  private <T> T attemptEntered(Placement p, Work<T> work) {
+    try (Connection c = platform.pools().forDatabase(placements.databaseOf(p)).getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        if (result == null) {
+          c.rollback();
+          throw new TenantMoved();
+        }
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        if (!(e instanceof TenantMoved)) {
+          try {
+            c.rollback();
+          } catch (SQLException rollbackFailed) {
+            e.addSuppressed(rollbackFailed); // the connection is gone; PostgreSQL rolled back
+          }
+        }
+        throw e;
+      }
+      // the pool sets auto-commit back when the connection returns
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "TENANCY-0068 tenant transaction failed: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw translate(e);
     }
   }
 
