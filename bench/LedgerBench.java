@@ -2,7 +2,6 @@ package dev.tessera.billing.internal;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Reserve + settle against Tessera's ledger functions exactly as the gateway runs them, committed
  * with PostgreSQL's durability as configured (printed). Mode {@code per-op}: per request one
- * transaction that enters the tenant and holds the worst case, then one that enters the tenant
- * and settles (the gateway with TESSERA_BILLING_GROUP_COMMIT=false). Mode {@code group}: the
+ * transaction that holds the worst case, then one that settles, each billing_apply(tenant, ...)
+ * (which enters the tenant itself, V53) and its commit: the gateway with
+ * TESSERA_BILLING_GROUP_COMMIT=false. Mode {@code group}: the
  * gateway's group commit, Tessera's own GroupCommit and LedgerApply classes from its billing jar:
  * each thread submits its hold and then its settle, and whoever finds the tenant idle writes all
  * that arrived meanwhile in one transaction (tessera_meta.billing_apply).
@@ -77,16 +77,6 @@ public class LedgerBench {
                 try (Connection c = DriverManager.getConnection(url, user, password)) {
                   c.setAutoCommit(false);
                   CONNECTION.set(c);
-                  PreparedStatement enter =
-                      c.prepareStatement("SELECT tessera_meta.enter_tenant(?)");
-                  PreparedStatement reserve =
-                      c.prepareStatement(
-                          "SELECT outcome FROM tessera_meta.billing_reserve(?, 3000, NULL, 'bench',"
-                              + " 'bench-model', now() + interval '2 minutes', 'bench')");
-                  PreparedStatement settle =
-                      c.prepareStatement(
-                          "SELECT outcome FROM tessera_meta.billing_settle(?, 1500, 'bench-model',"
-                              + " 500, 250, 0, 'miss', 'gateway')");
                   while (true) {
                     long t0 = System.nanoTime();
                     if (t0 >= end) {
@@ -102,8 +92,10 @@ public class LedgerBench {
                           continue;
                         }
                       } else {
-                        run(c, enter, tenant, reserve, request);
-                        run(c, enter, tenant, settle, request);
+                        // the gateway with TESSERA_BILLING_GROUP_COMMIT=false: each operation
+                        // its own batch of one
+                        failOn(writeBatch(tenant, List.of(hold(request))));
+                        failOn(writeBatch(tenant, List.of(settle(request))));
                       }
                     } catch (SQLException | RuntimeException e) {
                       c.rollback();
@@ -186,19 +178,10 @@ public class LedgerBench {
     }
   }
 
-  private static void run(
-      Connection c, PreparedStatement enter, UUID tenant, PreparedStatement op, String request)
-      throws SQLException {
-    enter.setObject(1, tenant);
-    try (ResultSet rs = enter.executeQuery()) {
-      rs.next();
-      if (!rs.getBoolean(1)) {
-        throw new SQLException("tenant not resident");
-      }
+  private static void failOn(List<LedgerApply.Outcome> outcomes) throws SQLException {
+    if (outcomes.get(0).failed()) {
+      throw new SQLException("refused: " + outcomes.get(0).errorState());
     }
-    op.setString(1, request);
-    op.executeQuery().close();
-    c.commit();
   }
 
   private static double pct(long[] sorted, double p) {

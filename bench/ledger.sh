@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Ledger benchmark: reserve + settle, exactly as the gateway runs them, against Tessera's embedded
 # PostgreSQL with durability on (synchronous_commit and fsync as shipped: printed in the results),
-# in two modes: per-op (enter the tenant, hold the worst case, commit; enter the tenant, settle,
-# commit: the gateway with TESSERA_BILLING_GROUP_COMMIT=false) and group (the gateway's group
+# in two modes: per-op (hold the worst case, commit; settle, commit; each statement enters the
+# tenant itself: the gateway with TESSERA_BILLING_GROUP_COMMIT=false) and group (the gateway's group
 # commit: Tessera's GroupCommit and LedgerApply from the WAR's billing jar, one billing_apply
 # transaction for all of a tenant's operations that arrived during the previous one).
 # Tessera itself starts the database and applies the migrations; bench/LedgerBench.java drives it.
@@ -144,7 +144,7 @@ verdict() { [[ "$1" == 1 ]] && echo "**met**" || echo "**not met**"; }
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/{print $2}') GiB."
   echo "Load average (1/5/15 min): first seen $LOAD_FIRST; at the start $LOAD_BEFORE (waited ${waited}s); after the run $LOAD_AFTER."
   echo "Tessera: $WAR_INFO. PostgreSQL: Tessera's embedded server ($SETTINGS)."
-  echo "Each request: reserve then settle, from JDBC as tessera_app; per-op: two transactions (enter tenant + hold, commit; enter tenant + charge + release the rest, commit); group: both through Tessera's group commit (one billing_apply transaction per tenant for whatever arrived during the previous one, at most $MAX_BATCH, written as a set when it can be: V52). ${DURATION}s measured after ${WARMUP}s warm-up. Latency = hold + settle, ms."
+  echo "Each request: reserve then settle, from JDBC as tessera_app; per-op: two transactions (hold, commit; charge + release the rest, commit; each one billing_apply(tenant, …) call that enters the tenant itself, V53); group: both through Tessera's group commit (one billing_apply transaction per tenant for whatever arrived during the previous one, at most $MAX_BATCH, written as a set when it can be: V52). ${DURATION}s measured after ${WARMUP}s warm-up. Latency = hold + settle, ms."
   echo
   echo "| scenario | mode | threads | tenants | settled/s | p50 | p90 | p99 | max | failures |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
