@@ -41,25 +41,19 @@ public class TenantTransactions implements TenantData {
       throw new NotFoundException("tenant", tenant);
     }
     try (Connection c = platform.pools().forAnalytics(placements.databaseOf(p)).getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        // a replica cannot take the tenant's advisory lock: pinning the tenant is enough to read
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT set_config('app.tenant_id', ?, true), "
-                    + "set_config('transaction_read_only', 'on', true)")) {
-          ps.setString(1, tenant.value().toString());
-          ps.executeQuery().close();
-        }
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+      return transaction(
+          c,
+          tx -> {
+            // a replica cannot take the tenant's advisory lock: pinning the tenant is enough
+            try (PreparedStatement ps =
+                tx.prepareStatement(
+                    "SELECT set_config('app.tenant_id', ?, true), "
+                        + "set_config('transaction_read_only', 'on', true)")) {
+              ps.setString(1, tenant.value().toString());
+              ps.executeQuery().close();
+            }
+            return work.run(tx);
+          });
     } catch (SQLException e) {
       throw new IllegalStateException("TENANCY-0065 analytics read failed", e);
     }
@@ -85,16 +79,7 @@ public class TenantTransactions implements TenantData {
     java.util.List<T> results = new java.util.ArrayList<>();
     for (String database : databases) {
       try (Connection c = platform.pools().forDatabase(database).getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          results.add(work.run(c));
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
+        results.add(transaction(c, work));
       } catch (SQLException | RuntimeException e) {
         // a database dropped by a move in the meantime: its tenants are elsewhere now
         if (!databaseWentAway(e)) {
@@ -199,31 +184,42 @@ public class TenantTransactions implements TenantData {
    */
   private <T> T attemptEntered(Placement p, Work<T> work) {
     try (Connection c = platform.pools().forDatabase(placements.databaseOf(p)).getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        if (result == null) {
-          c.rollback();
-          throw new TenantMoved();
-        }
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        if (!(e instanceof TenantMoved)) {
-          try {
-            c.rollback();
-          } catch (SQLException rollbackFailed) {
-            e.addSuppressed(rollbackFailed); // the connection is gone; PostgreSQL rolled back
-          }
-        }
-        throw e;
-      }
-      // the pool sets auto-commit back when the connection returns
+      return transaction(
+          c,
+          tx -> {
+            T result = work.run(tx);
+            if (result == null) {
+              throw new TenantMoved(); // rolls the transaction back
+            }
+            return result;
+          });
     } catch (SQLException e) {
       throw new IllegalStateException(
           "TENANCY-0068 tenant transaction failed: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw translate(e);
+    }
+  }
+
+  /**
+   * {@code work} in one transaction of {@code c}: committed when it returns, rolled back when it
+   * throws; auto-commit is on again afterwards.
+   */
+  private static <T> T transaction(Connection c, Work<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException rollbackFailed) {
+        e.addSuppressed(rollbackFailed); // the connection is gone; PostgreSQL rolled back
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
   }
 
