@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * TESSERA_BILLING_GROUP_COMMIT=false. Mode {@code group}: the
  * gateway's group commit, Tessera's own GroupCommit and LedgerApply classes from its billing jar:
  * each thread submits its hold and then its settle, and whoever finds the tenant idle writes all
- * that arrived meanwhile in one transaction (tessera_meta.billing_apply).
+ * that arrived meanwhile in one transaction (tessera_meta.billing_apply). Mode {@code lease}: the
+ * gateway for a tenant with credit to spare (V54): one lease per tenant taken up front, each call
+ * admitted in memory against it and charged through GroupCommit and LeaseSql, one
+ * billing_lease_charge(tenant, ...) and its commit per batch.
  *
  * <p>Compiled into Tessera's billing package (it drives package-private classes), then: java -cp
  * classes:postgresql.jar:tessera-billing.jar dev.tessera.billing.internal.LedgerBench MODE URL
@@ -34,11 +37,12 @@ public class LedgerBench {
       System.out.println(LedgerBatches.MAX_BATCH); // for the results' header
       return;
     }
-    boolean group = switch (a[0]) {
-      case "group" -> true;
-      case "per-op" -> false;
-      default -> throw new IllegalArgumentException("mode is group or per-op, not " + a[0]);
-    };
+    String mode = a[0];
+    if (!List.of("group", "per-op", "lease").contains(mode)) {
+      throw new IllegalArgumentException("mode is group, per-op or lease, not " + mode);
+    }
+    boolean group = mode.equals("group");
+    boolean lease = mode.equals("lease");
     a = Arrays.copyOfRange(a, 1, a.length);
     String url = a[0];
     String user = a[1];
@@ -66,6 +70,37 @@ public class LedgerBench {
     AtomicLong failures = new AtomicLong();
     GroupCommit<UUID, LedgerApply.Op, LedgerApply.Outcome> commits =
         new GroupCommit<>(LedgerBench::writeBatch, LedgerBatches.MAX_BATCH);
+    // lease mode: one lease per tenant taken up front (as CreditLeases takes them), each call
+    // admitted in memory against it and charged through GroupCommit + LeaseSql.charge
+    java.util.Map<UUID, UUID> leases = new java.util.HashMap<>();
+    java.util.Map<UUID, AtomicLong> leaseLeft = new java.util.HashMap<>();
+    GroupCommit<UUID, LeaseSql.Charge, LeaseSql.Charged> charges =
+        new GroupCommit<>((t, batch) -> chargeBatch(t, leases.get(t), batch), 256);
+    if (lease) {
+      try (Connection c = DriverManager.getConnection(url, user, password)) {
+        c.setAutoCommit(false);
+        for (UUID t : tenants) {
+          if (leases.containsKey(t)) {
+            continue;
+          }
+          UUID id = UUID.randomUUID();
+          try (java.sql.PreparedStatement enter =
+              c.prepareStatement("SELECT tessera_meta.enter_tenant(?)")) {
+            enter.setObject(1, t);
+            enter.executeQuery().close();
+          }
+          LeaseSql.Taken taken =
+              LeaseSql.take(
+                  c, id, 100_000_000_000L, 3000, 0, Instant.now().plusSeconds(3600), "bench");
+          c.commit();
+          if (!taken.granted()) {
+            throw new IllegalStateException("no lease for " + t + ": " + taken);
+          }
+          leases.put(t, id);
+          leaseLeft.put(t, new AtomicLong(taken.amount()));
+        }
+      }
+    }
     CountDownLatch done = new CountDownLatch(threads);
     for (int t = 0; t < threads; t++) {
       int me = t;
@@ -84,7 +119,21 @@ public class LedgerBench {
                     }
                     String request = "req_" + UUID.randomUUID();
                     try {
-                      if (group) {
+                      if (lease) {
+                        // admitted in memory (the worst case out of the lease), then charged
+                        AtomicLong left = leaseLeft.get(tenant);
+                        if (left.addAndGet(-3000) < 0) {
+                          left.addAndGet(3000);
+                          failures.incrementAndGet();
+                          continue;
+                        }
+                        LeaseSql.Charged charged = charges.submit(tenant, charge(request));
+                        left.addAndGet(3000 - charged.charged());
+                        if (!"SETTLED".equals(charged.outcome())) {
+                          failures.incrementAndGet();
+                          continue;
+                        }
+                      } else if (group) {
                         LedgerApply.Outcome held = commits.submit(tenant, hold(request));
                         LedgerApply.Outcome settled = commits.submit(tenant, settle(request));
                         if (held.failed() || settled.failed()) {
@@ -130,7 +179,7 @@ public class LedgerBench {
     System.out.printf(
         "mode=%s threads=%d tenants=%d settled=%d seconds=%d settled_per_s=%.0f p50_ms=%.3f p90_ms=%.3f"
             + " p99_ms=%.3f max_ms=%.3f failures=%d%n",
-        group ? "group" : "per-op",
+        mode,
         threads,
         tenants.size(),
         n,
@@ -153,6 +202,33 @@ public class LedgerBench {
     return new LedgerApply.Op(
         "settle", request, 1500, null, null, "bench-model", null, "gateway", 500, 250, 0, "miss",
         null);
+  }
+
+  private static LeaseSql.Charge charge(String request) {
+    return new LeaseSql.Charge(
+        request, 1500, null, "bench", "bench-model", "bench-model", 500, 250, 0, "miss");
+  }
+
+  /** One batch of charges in the leader's own connection, as CreditLeases writes it. */
+  private static List<LeaseSql.Charged> chargeBatch(
+      UUID tenant, UUID lease, List<LeaseSql.Charge> batch) {
+    Connection c = CONNECTION.get();
+    try {
+      List<LeaseSql.Charged> out =
+          LeaseSql.charge(c, tenant, lease, Instant.now().plusSeconds(3600), batch, "gateway");
+      if (out == null) {
+        throw new SQLException("tenant not resident");
+      }
+      c.commit();
+      return out;
+    } catch (SQLException e) {
+      try {
+        c.rollback();
+      } catch (SQLException ignored) {
+        // the connection is gone; the batch failed either way
+      }
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -184,11 +184,16 @@ final class LedgerFixture {
           .isZero();
       assertThat(
               count(
-                  c,
-                  "SELECT coalesce(sum(amount), 0) FROM public.credit_reservations r"
-                      + " WHERE r.tenant_id = ?::uuid AND r.status = 'OPEN'",
-                  tenant))
-          .as("open holds = projected holds")
+                      c,
+                      "SELECT coalesce(sum(amount), 0) FROM public.credit_reservations r"
+                          + " WHERE r.tenant_id = ?::uuid AND r.status = 'OPEN'",
+                      tenant)
+                  + count(
+                      c,
+                      "SELECT coalesce(sum(granted - spent), 0) FROM public.credit_leases l"
+                          + " WHERE l.tenant_id = ?::uuid AND l.status = 'OPEN'",
+                      tenant))
+          .as("open holds and what open leases have left = projected holds")
           .isEqualTo(reserved);
       if (quiescent) {
         assertThat(reserved).as("holds left open once everything has ended").isZero();

@@ -50,6 +50,7 @@ public class BillingJobs implements BillingOperations {
   @Inject TenantData data;
   @Inject PlatformStatus status;
   @Inject AlertDelivery alerts;
+  @Inject CreditLeases leases;
 
   @Inject
   @ConfigProperty(name = "tessera.billing.reaper-interval", defaultValue = "PT15S")
@@ -86,6 +87,7 @@ public class BillingJobs implements BillingOperations {
   @Override
   public int reapExpired() {
     AtomicLong released = new AtomicLong();
+    leases.closeIdle(); // this instance's unused leases give their credit back
     try {
       Set<TenantId> due = new LinkedHashSet<>();
       data.inEveryDatabase(BillingJobs::tenantsDue).forEach(due::addAll);

@@ -44,10 +44,15 @@ public class DefaultCreditLedger implements CreditLedger {
   @Inject BillingMetrics metrics;
   @Inject UsageRecorder recorder;
   @Inject LedgerBatches batches;
+  @Inject CreditLeases leases;
 
   @Override
   public Hold reserve(HoldRequest r) {
     long amount = pricing.worstCase(r.tier(), r.price(), r.inputTokens(), r.maxOutputTokens());
+    Hold leased = leases.admit(r, amount);
+    if (leased != null) {
+      return leased; // admitted on this instance's lease of the tenant's credit: nothing written
+    }
     LedgerApply.Outcome o;
     try {
       o = batches.reserve(r, amount);
@@ -63,6 +68,10 @@ public class DefaultCreditLedger implements CreditLedger {
   @Override
   public Settlement settle(TenantId tenant, Tier tier, String requestId, ServedUsage usage) {
     long cost = pricing.cost(tier, usage);
+    Settlement leased = leases.settle(requestId, cost, usage, r -> charge(r, usage));
+    if (leased != null) {
+      return leased;
+    }
     RuntimeException failure = null;
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
@@ -183,6 +192,9 @@ public class DefaultCreditLedger implements CreditLedger {
 
   @Override
   public void release(TenantId tenant, String requestId, String reason) {
+    if (leases.release(requestId)) {
+      return; // its worst case goes back to the lease, in memory
+    }
     LedgerApply.Outcome o = batches.release(tenant, requestId, reason);
     if (o.failed()) {
       throw LedgerErrors.refusal(o.errorState(), o.errorMessage(), o.errorDetail(), 0);
