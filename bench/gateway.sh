@@ -244,7 +244,7 @@ ok7=$(awk -v a="$PR_P50_1" 'BEGIN{print (a<=1500)?1:0}')
   echo
   echo "Telemetry: $TELEMETRY$([[ "$TELEMETRY" == tracing ]] && echo " (sampling $SAMPLING, OTLP to a loopback sink)") — compare the tessera rows of runs with TELEMETRY=off, metrics, tracing."
   echo
-  echo "tessera: a free model (its usage recorded off the request path); tessera-priced: the same upstream as a priced model (hold before, settle after: two commits per call)."
+  echo "tessera: a free model (its usage recorded off the request path); tessera-priced: the same upstream as a priced model (admitted in memory on a credit lease, its charge written after: one commit per call or per batch; V54)."
   echo
   echo "| target | conns | req/s | p50 | p90 | p99 | requests | errors |"
   echo "|---|---|---|---|---|---|---|---|"
