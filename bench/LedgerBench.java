@@ -212,23 +212,8 @@ public class LedgerBench {
   /** One batch of charges in the leader's own connection, as CreditLeases writes it. */
   private static List<LeaseSql.Charged> chargeBatch(
       UUID tenant, UUID lease, List<LeaseSql.Charge> batch) {
-    Connection c = CONNECTION.get();
-    try {
-      List<LeaseSql.Charged> out =
-          LeaseSql.charge(c, tenant, lease, Instant.now().plusSeconds(3600), batch, "gateway");
-      if (out == null) {
-        throw new SQLException("tenant not resident");
-      }
-      c.commit();
-      return out;
-    } catch (SQLException e) {
-      try {
-        c.rollback();
-      } catch (SQLException ignored) {
-        // the connection is gone; the batch failed either way
-      }
-      throw new IllegalStateException(e);
-    }
+    return committed(
+        c -> LeaseSql.charge(c, tenant, lease, Instant.now().plusSeconds(3600), batch, "gateway"));
   }
 
   /**
@@ -236,9 +221,18 @@ public class LedgerBench {
    * (which enters the tenant itself), then commit.
    */
   private static List<LedgerApply.Outcome> writeBatch(UUID tenant, List<LedgerApply.Op> ops) {
+    return committed(c -> LedgerApply.apply(c, tenant, ops));
+  }
+
+  /** A statement that enters its tenant itself (null: not resident), then its commit. */
+  private interface Batch<R> {
+    List<R> write(Connection c) throws SQLException;
+  }
+
+  private static <R> List<R> committed(Batch<R> batch) {
     Connection c = CONNECTION.get();
     try {
-      List<LedgerApply.Outcome> out = LedgerApply.apply(c, tenant, ops);
+      List<R> out = batch.write(c);
       if (out == null) {
         throw new SQLException("tenant not resident");
       }

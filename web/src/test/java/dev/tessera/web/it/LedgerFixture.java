@@ -226,6 +226,13 @@ final class LedgerFixture {
     }
   }
 
+  /** The single number {@code sql} answers on the platform's database for one parameter. */
+  long scalar(String sql, String parameter) throws SQLException {
+    try (Connection c = platform.superuser(Platform.DATABASE)) {
+      return count(c, sql, parameter);
+    }
+  }
+
   /** The database that holds the tenant: the shared one, or its own. */
   String databaseOf(String tenant) throws SQLException {
     try (Connection c = platform.superuser(Platform.DATABASE);

@@ -474,13 +474,6 @@ class LedgerLeaseIT {
   }
 
   private static long count(String sql, String tenant) throws SQLException {
-    try (Connection c = platform.superuser(Platform.DATABASE);
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, tenant);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return ledger.scalar(sql, tenant);
   }
 }
