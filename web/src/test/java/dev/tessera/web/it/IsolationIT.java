@@ -187,6 +187,19 @@ class IsolationIT {
       } catch (SQLException e) {
         throw new IllegalStateException(e);
       }
+      // a closed credit lease (a tenant with budgets takes none through the API), so
+      // credit_leases holds a row too; closed, it holds nothing and reconciliation ignores it
+      try (Connection su =
+          platform.superuser(t.equals(dedicated) ? dedicatedDb : Platform.DATABASE)) {
+        LedgerFixture.execute(
+            su,
+            "INSERT INTO public.credit_leases (tenant_id, id, holder, granted, status, expires_at,"
+                + " closed_at, closed_by) VALUES ('"
+                + t
+                + "', gen_random_uuid(), 'seed', 1, 'CLOSED', now(), now(), 'seed')");
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
       // a safety policy and a typed tool run once, so the safety and tool tables hold rows too
       assertThat(
               key.send(
@@ -317,6 +330,7 @@ class IsolationIT {
                 "credit_accounts",
                 "credit_events",
                 "credit_reservations",
+                "credit_leases",
                 "budgets",
                 "budget_windows",
                 "budget_alerts",
