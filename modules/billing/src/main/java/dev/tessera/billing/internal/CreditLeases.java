@@ -220,17 +220,6 @@ public class CreditLeases {
     }
   }
 
-  /** The leases of this instance that are open, for tests and the operator. */
-  int open() {
-    int n = 0;
-    for (Slot slot : slots.values()) {
-      if (slot.current != null) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   @PreDestroy
   void stop() {
     for (Slot slot : slots.values()) {
