@@ -117,7 +117,7 @@ public class LedgerBench {
                     if (t0 >= end) {
                       break;
                     }
-                    String request = "req_" + UUID.randomUUID();
+                    String request = dev.tessera.tenancy.api.RequestIds.next(); // as the gateway makes them
                     try {
                       if (lease) {
                         // admitted in memory (the worst case out of the lease), then charged

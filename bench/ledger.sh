@@ -35,10 +35,13 @@ copy_runtime
 PGV=$(sed -n 's:.*<postgresql.version>\(.*\)</postgresql.version>.*:\1:p' "$ROOT/pom.xml")
 PGJAR="$HOME/.m2/repository/org/postgresql/postgresql/$PGV/postgresql-$PGV.jar"
 [[ -f "$PGJAR" ]] || mvn -q -B dependency:get -Dartifact="org.postgresql:postgresql:$PGV" >/dev/null
+# the WAR's billing jar (group commit, the ledger's SQL) and tenancy jar (request ids, as the gateway makes them)
 BILLING_JAR="$RUN/tessera-billing.jar"
-(cd "$RUN" && unzip -q -o tessera.war 'WEB-INF/lib/tessera-billing-*.jar' && mv WEB-INF/lib/tessera-billing-*.jar "$BILLING_JAR" && rm -rf WEB-INF)
-CP="$RUN/classes:$PGJAR:$BILLING_JAR"
-javac -nowarn -d "$RUN/classes" -cp "$PGJAR:$BILLING_JAR" "$BENCH/LedgerBench.java" || die "LedgerBench does not compile against the WAR's billing jar"
+TENANCY_JAR="$RUN/tessera-tenancy.jar"
+(cd "$RUN" && unzip -q -o tessera.war 'WEB-INF/lib/tessera-billing-*.jar' 'WEB-INF/lib/tessera-tenancy-*.jar' \
+  && mv WEB-INF/lib/tessera-billing-*.jar "$BILLING_JAR" && mv WEB-INF/lib/tessera-tenancy-*.jar "$TENANCY_JAR" && rm -rf WEB-INF)
+CP="$RUN/classes:$PGJAR:$BILLING_JAR:$TENANCY_JAR"
+javac -nowarn -d "$RUN/classes" -cp "$PGJAR:$BILLING_JAR:$TENANCY_JAR" "$BENCH/LedgerBench.java" || die "LedgerBench does not compile against the WAR's jars"
 BENCH_MAIN=dev.tessera.billing.internal.LedgerBench
 MAX_BATCH=$(java -cp "$CP" "$BENCH_MAIN" max-batch)
 load_gate

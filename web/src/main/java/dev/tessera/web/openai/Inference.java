@@ -8,6 +8,7 @@ import dev.tessera.tenancy.api.Admission;
 import dev.tessera.tenancy.api.ForbiddenException;
 import dev.tessera.tenancy.api.KeyPrincipal;
 import dev.tessera.tenancy.api.RateLimitState;
+import dev.tessera.tenancy.api.RequestIds;
 import dev.tessera.tenancy.api.Role;
 import dev.tessera.tenancy.api.UnauthenticatedException;
 import dev.tessera.web.security.RequestCaller;
@@ -19,7 +20,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.StringReader;
-import java.util.UUID;
 
 /**
  * What every /v1 call starts with: a tenant key with the inference scope (the operator token has no
@@ -114,7 +114,7 @@ public class Inference {
   String requestId() {
     Object id = http.getAttribute(REQUEST_ID);
     if (id == null) {
-      id = "req_" + UUID.randomUUID().toString().replace("-", "");
+      id = RequestIds.next();
       http.setAttribute(REQUEST_ID, id);
     }
     return (String) id;

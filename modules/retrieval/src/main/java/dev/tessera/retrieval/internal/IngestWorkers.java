@@ -2,6 +2,7 @@ package dev.tessera.retrieval.internal;
 
 import dev.tessera.routing.api.Deadline;
 import dev.tessera.routing.api.GatewayCall;
+import dev.tessera.tenancy.api.RequestIds;
 import dev.tessera.tenancy.api.Tenants;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -188,7 +189,7 @@ class IngestWorkers {
               tenant,
               view.tier(),
               work.uploadedBy(),
-              "req_" + UUID.randomUUID().toString().replace("-", ""),
+              RequestIds.next(),
               Deadline.after(Duration.ofMinutes(2)),
               null,
               "retrieval-ingest");

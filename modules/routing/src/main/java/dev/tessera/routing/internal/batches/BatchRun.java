@@ -6,6 +6,7 @@ import dev.tessera.routing.api.GatewayCall;
 import dev.tessera.routing.api.GatewayResult;
 import dev.tessera.routing.codec.OpenAiJson;
 import dev.tessera.tenancy.api.NotFoundException;
+import dev.tessera.tenancy.api.RequestIds;
 import dev.tessera.tenancy.api.TenantId;
 import dev.tessera.tenancy.api.TenantStatus;
 import dev.tessera.tenancy.api.TenantView;
@@ -169,7 +170,7 @@ final class BatchRun implements Runnable {
   }
 
   private void answer(TenantView owner, UUID keyId, BatchLines.Pending line) {
-    String requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
+    String requestId = RequestIds.next();
     try {
       // each line runs as its key: a key revoked or expired meanwhile runs nothing more
       if (keyRevoked || !w.keys.isActive(tenant, keyId)) {
