@@ -25,12 +25,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * admitted in memory against it and charged through GroupCommit and LeaseSql, one
  * billing_lease_charge(tenant, ...) and its commit per batch.
  *
+ *
+ * <p>Every write runs on a HikariCP pool of {@code -Dledger.pool} connections (4), as the gateway's
+ * ledger writes run on the ledger's own pool of each database (TESSERA_DB_LEDGER_POOL_SIZE).
+ *
  * <p>Compiled into Tessera's billing package (it drives package-private classes), then: java -cp
- * classes:postgresql.jar:tessera-billing.jar dev.tessera.billing.internal.LedgerBench MODE URL
- * USER PASSWORD THREADS SECONDS WARMUP TENANT... (or MODE max-batch: the largest batch, and exit)
+ * classes:postgresql.jar:tessera-billing.jar:tessera-tenancy.jar:HikariCP.jar
+ * dev.tessera.billing.internal.LedgerBench MODE URL USER PASSWORD THREADS SECONDS WARMUP TENANT...
+ * (or MODE max-batch: the largest batch, and exit)
  */
 public class LedgerBench {
-  private static final ThreadLocal<Connection> CONNECTION = new ThreadLocal<>();
+  private static com.zaxxer.hikari.HikariDataSource writers;
 
   public static void main(String[] a) throws Exception {
     if (a[0].equals("max-batch")) {
@@ -48,6 +53,16 @@ public class LedgerBench {
     String user = a[1];
     String password = a[2];
     int threads = Integer.parseInt(a[3]);
+    org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
+    pg.setURL(url);
+    pg.setUser(user);
+    pg.setPassword(password);
+    com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+    pool.setDataSource(pg);
+    pool.setPoolName("bench-ledger");
+    pool.setMaximumPoolSize(Integer.getInteger("ledger.pool", 4));
+    pool.setAutoCommit(true);
+    writers = new com.zaxxer.hikari.HikariDataSource(pool);
     int seconds = Integer.parseInt(a[4]);
     int warmup = Integer.parseInt(a[5]);
     List<UUID> tenants = new ArrayList<>();
@@ -109,9 +124,7 @@ public class LedgerBench {
       Thread th =
           new Thread(
               () -> {
-                try (Connection c = DriverManager.getConnection(url, user, password)) {
-                  c.setAutoCommit(false);
-                  CONNECTION.set(c);
+                try {
                   while (true) {
                     long t0 = System.nanoTime();
                     if (t0 >= end) {
@@ -147,7 +160,6 @@ public class LedgerBench {
                         failOn(writeBatch(tenant, List.of(settle(request))));
                       }
                     } catch (SQLException | RuntimeException e) {
-                      c.rollback();
                       failures.incrementAndGet();
                       continue;
                     }
@@ -159,8 +171,6 @@ public class LedgerBench {
                       samples[me][counts[me]++] = t1 - t0;
                     }
                   }
-                } catch (SQLException e) {
-                  e.printStackTrace();
                 } finally {
                   done.countDown();
                 }
@@ -168,6 +178,7 @@ public class LedgerBench {
       th.start();
     }
     done.await();
+    writers.close();
     int n = Arrays.stream(counts).sum();
     long[] all = new long[n];
     int k = 0;
@@ -230,20 +241,26 @@ public class LedgerBench {
   }
 
   private static <R> List<R> committed(Batch<R> batch) {
-    Connection c = CONNECTION.get();
-    try {
-      List<R> out = batch.write(c);
-      if (out == null) {
-        throw new SQLException("tenant not resident");
-      }
-      c.commit();
-      return out;
-    } catch (SQLException e) {
+    try (Connection c = writers.getConnection()) {
+      c.setAutoCommit(false);
       try {
-        c.rollback();
-      } catch (SQLException ignored) {
-        // the connection is gone; the batch failed either way
+        List<R> out = batch.write(c);
+        if (out == null) {
+          throw new SQLException("tenant not resident");
+        }
+        c.commit();
+        return out;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException ignored) {
+          // the connection is gone; the batch failed either way
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }

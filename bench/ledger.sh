@@ -35,13 +35,13 @@ copy_runtime
 PGV=$(sed -n 's:.*<postgresql.version>\(.*\)</postgresql.version>.*:\1:p' "$ROOT/pom.xml")
 PGJAR="$HOME/.m2/repository/org/postgresql/postgresql/$PGV/postgresql-$PGV.jar"
 [[ -f "$PGJAR" ]] || mvn -q -B dependency:get -Dartifact="org.postgresql:postgresql:$PGV" >/dev/null
-# the WAR's billing jar (group commit, the ledger's SQL) and tenancy jar (request ids, as the gateway makes them)
-BILLING_JAR="$RUN/tessera-billing.jar"
-TENANCY_JAR="$RUN/tessera-tenancy.jar"
-(cd "$RUN" && unzip -q -o tessera.war 'WEB-INF/lib/tessera-billing-*.jar' 'WEB-INF/lib/tessera-tenancy-*.jar' \
-  && mv WEB-INF/lib/tessera-billing-*.jar "$BILLING_JAR" && mv WEB-INF/lib/tessera-tenancy-*.jar "$TENANCY_JAR" && rm -rf WEB-INF)
-CP="$RUN/classes:$PGJAR:$BILLING_JAR:$TENANCY_JAR"
-javac -nowarn -d "$RUN/classes" -cp "$PGJAR:$BILLING_JAR:$TENANCY_JAR" "$BENCH/LedgerBench.java" || die "LedgerBench does not compile against the WAR's jars"
+# from the WAR: the billing jar (group commit, the ledger's SQL), the tenancy jar (request ids, as
+# the gateway makes them), HikariCP and SLF4J (the ledger's pool, as the gateway's)
+mkdir -p "$RUN/lib"
+(cd "$RUN" && unzip -q -o -j tessera.war 'WEB-INF/lib/tessera-billing-*.jar' 'WEB-INF/lib/tessera-tenancy-*.jar' \
+  'WEB-INF/lib/HikariCP-*.jar' 'WEB-INF/lib/slf4j-*.jar' -d lib)
+CP="$RUN/classes:$PGJAR:$RUN/lib/*"
+javac -nowarn -d "$RUN/classes" -cp "$PGJAR:$RUN/lib/*" "$BENCH/LedgerBench.java" || die "LedgerBench does not compile against the WAR's jars"
 BENCH_MAIN=dev.tessera.billing.internal.LedgerBench
 MAX_BATCH=$(java -cp "$CP" "$BENCH_MAIN" max-batch)
 load_gate
@@ -61,10 +61,10 @@ scenario() { # name mode threads tenants...
   local name="$1" mode="$2" threads="$3"
   shift 3
   say "scenario $name ($mode): $threads threads over $# tenants, ${DURATION}s after ${WARMUP}s warm-up"
-  R[$name]=$(java -cp "$CP" "$BENCH_MAIN" "$mode" "$URL" tessera_app bench-app "$threads" "$DURATION" "$WARMUP" "$@" | tee -a "$LOG" | tail -1)
+  R[$name]=$(java -cp "$CP" "$BENCH_MAIN" "$mode" "$URL" tessera_app bench-app "$threads" "$DURATION" "$WARMUP" "$@" 2>>"$LOG" | tee -a "$LOG" | tail -1)
   say "${R[$name]}"
 }
-SETTINGS=$(java -cp "$CP" "$BENCH_MAIN" per-op "$URL" tessera_app bench-app 1 1 0 "${TENANTS[0]}" | grep '^#' | sed 's/^# //' | paste -sd, - | sed 's/,/, /g')
+SETTINGS=$(java -cp "$CP" "$BENCH_MAIN" per-op "$URL" tessera_app bench-app 1 1 0 "${TENANTS[0]}" 2>>"$LOG" | grep '^#' | sed 's/^# //' | paste -sd, - | sed 's/,/, /g')
 SCENARIOS=()
 run_scenario() { SCENARIOS+=("$1"); scenario "$@"; }
 for mode in per-op group lease; do
@@ -147,7 +147,7 @@ verdict() { [[ "$1" == 1 ]] && echo "**met**" || echo "**not met**"; }
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/{print $2}') GiB."
   echo "Load average (1/5/15 min): first seen $LOAD_FIRST; at the start $LOAD_BEFORE (waited ${waited}s); after the run $LOAD_AFTER."
   echo "Tessera: $WAR_INFO. PostgreSQL: Tessera's embedded server ($SETTINGS)."
-  echo "Each request: reserve then settle, from JDBC as tessera_app; per-op: two transactions (hold, commit; charge + release the rest, commit; each one billing_apply(tenant, …) call that enters the tenant itself, V53); group: both through Tessera's group commit (one billing_apply transaction per tenant for whatever arrived during the previous one, at most $MAX_BATCH, written as a set when it can be: V52); lease: the gateway for tenants with credit to spare (V54), admitted in memory against a lease taken up front, only the charge written, through the same group commit (one billing_lease_charge per tenant and batch, at most 256). ${DURATION}s measured after ${WARMUP}s warm-up. Latency = hold + settle, ms."
+  echo "Each request: reserve then settle, from JDBC as tessera_app; per-op: two transactions (hold, commit; charge + release the rest, commit; each one billing_apply(tenant, …) call that enters the tenant itself, V53); group: both through Tessera's group commit (one billing_apply transaction per tenant for whatever arrived during the previous one, at most $MAX_BATCH, written as a set when it can be: V52); lease: the gateway for tenants with credit to spare (V54), admitted in memory against a lease taken up front, only the charge written, through the same group commit (one billing_lease_charge per tenant and batch, at most 256). Every write on a pool of 4 connections, as the gateway's ledger pool (TESSERA_DB_LEDGER_POOL_SIZE). ${DURATION}s measured after ${WARMUP}s warm-up. Latency = hold + settle, ms."
   echo
   echo "| scenario | mode | threads | tenants | settled/s | p50 | p90 | p99 | max | failures |"
   echo "|---|---|---|---|---|---|---|---|---|---|"

@@ -9,7 +9,8 @@ import java.util.List;
 public interface DatabasePools {
   /**
    * One reading per kind of pool that is open: {@code shared} (the shared database), {@code
-   * dedicated} (summed over tenants' own databases), {@code replica} (analytics reads).
+   * dedicated} (summed over tenants' own databases), {@code replica} (analytics reads), {@code
+   * ledger} (the ledger's writes, summed over databases).
    */
   List<PoolUsage> usage();
 

@@ -22,7 +22,9 @@ public interface TenantData {
    * nothing when it answers false), so the transaction is that statement and its commit. The work
    * answers null when the tenant was not resident in this database; the transaction is then rolled
    * back and the work runs again where the tenant lives now, as {@link #inTenant} does. For the
-   * ledger's hot path, where a round trip is a third of a hold or a settle.
+   * ledger's hot path, where a round trip is a third of a hold or a settle. It runs on the
+   * database's ledger connections ({@code TESSERA_DB_LEDGER_POOL_SIZE}), a few kept warm for these
+   * writes and never taken by other work.
    */
   <T> T inTenantEnteredByWork(TenantId tenant, Work<T> work);
 

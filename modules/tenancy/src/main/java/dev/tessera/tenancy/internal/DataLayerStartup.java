@@ -63,7 +63,12 @@ public class DataLayerStartup implements PlatformStatus {
         migrations.migrateTenantSchema(db);
       }
       pools =
-          new ConnectionPools(server, appPassword, settings.poolSize(), settings.tenantPoolSize());
+          new ConnectionPools(
+              server,
+              appPassword,
+              settings.poolSize(),
+              settings.tenantPoolSize(),
+              settings.ledgerPoolSize());
       settings.replicaUrl().ifPresent(pools::useReplica);
       store = new EntityStore(pools);
       migrated = true;

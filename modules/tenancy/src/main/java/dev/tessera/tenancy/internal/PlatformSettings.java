@@ -51,6 +51,10 @@ public class PlatformSettings {
   int tenantPoolSize;
 
   @Inject
+  @ConfigProperty(name = "tessera.db.ledger-pool-size", defaultValue = "4")
+  int ledgerPoolSize;
+
+  @Inject
   @ConfigProperty(name = "tessera.admin-token")
   Optional<String> adminToken;
 
@@ -128,6 +132,10 @@ public class PlatformSettings {
 
   public int tenantPoolSize() {
     return tenantPoolSize;
+  }
+
+  public int ledgerPoolSize() {
+    return ledgerPoolSize;
   }
 
   public Optional<String> adminToken() {

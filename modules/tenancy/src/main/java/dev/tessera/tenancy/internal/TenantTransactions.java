@@ -183,7 +183,7 @@ public class TenantTransactions implements TenantData {
    * tenant; null from the work means the tenant is not resident there (rolled back, retried).
    */
   private <T> T attemptEntered(Placement p, Work<T> work) {
-    try (Connection c = platform.pools().forDatabase(placements.databaseOf(p)).getConnection()) {
+    try (Connection c = platform.pools().forLedger(placements.databaseOf(p)).getConnection()) {
       return transaction(
           c,
           tx -> {

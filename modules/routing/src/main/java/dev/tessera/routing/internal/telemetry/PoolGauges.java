@@ -17,7 +17,7 @@ import org.eclipse.microprofile.metrics.Tag;
  */
 @ApplicationScoped
 public class PoolGauges {
-  static final List<String> POOLS = List.of("shared", "dedicated", "replica");
+  static final List<String> POOLS = List.of("shared", "dedicated", "replica", "ledger");
 
   @Inject DatabasePools pools;
   @Inject GenAiMetrics metrics;
