@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * billing_lease_charge(tenant, ...) and its commit per batch.
  *
  *
- * <p>Every write runs on a HikariCP pool of {@code -Dledger.pool} connections (4), as the gateway's
+ * <p>Every write runs on a HikariCP pool of {@code -Dledger.pool} connections (16), as the gateway's
  * ledger writes run on the ledger's own pool of each database (TESSERA_DB_LEDGER_POOL_SIZE).
  *
  * <p>Compiled into Tessera's billing package (it drives package-private classes), then: java -cp
@@ -60,7 +60,7 @@ public class LedgerBench {
     com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
     pool.setDataSource(pg);
     pool.setPoolName("bench-ledger");
-    pool.setMaximumPoolSize(Integer.getInteger("ledger.pool", 4));
+    pool.setMaximumPoolSize(Integer.getInteger("ledger.pool", 16));
     pool.setAutoCommit(true);
     writers = new com.zaxxer.hikari.HikariDataSource(pool);
     int seconds = Integer.parseInt(a[4]);

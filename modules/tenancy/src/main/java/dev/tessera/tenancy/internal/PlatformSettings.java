@@ -51,7 +51,7 @@ public class PlatformSettings {
   int tenantPoolSize;
 
   @Inject
-  @ConfigProperty(name = "tessera.db.ledger-pool-size", defaultValue = "4")
+  @ConfigProperty(name = "tessera.db.ledger-pool-size", defaultValue = "16")
   int ledgerPoolSize;
 
   @Inject
