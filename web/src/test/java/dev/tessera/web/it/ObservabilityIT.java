@@ -242,7 +242,8 @@ class ObservabilityIT {
     assertThat(m.value("tessera_db_pool_connections", Map.of("pool", "shared", "state", "waiting")))
         .isGreaterThanOrEqualTo(0);
     assertThat(m.value("tessera_db_pool_saturation", Map.of("pool", "shared"))).isBetween(0.0, 1.0);
-    // the priced call's ledger writes ran on the ledger's own pool (TESSERA_DB_LEDGER_POOL_SIZE, 16)
+    // the priced call's ledger writes ran on the ledger's own pool (TESSERA_DB_LEDGER_POOL_SIZE,
+    // 16)
     assertThat(m.value("tessera_db_pool_connections", Map.of("pool", "ledger", "state", "max")))
         .isEqualTo(16);
     assertThat(

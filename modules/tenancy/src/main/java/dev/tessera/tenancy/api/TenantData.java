@@ -23,8 +23,8 @@ public interface TenantData {
    * answers null when the tenant was not resident in this database; the transaction is then rolled
    * back and the work runs again where the tenant lives now, as {@link #inTenant} does. For the
    * ledger's hot path, where a round trip is a third of a hold or a settle. It runs on the
-   * database's ledger connections ({@code TESSERA_DB_LEDGER_POOL_SIZE}), kept warm for these
-   * writes and never taken by other work.
+   * database's ledger connections ({@code TESSERA_DB_LEDGER_POOL_SIZE}), kept warm for these writes
+   * and never taken by other work.
    */
   <T> T inTenantEnteredByWork(TenantId tenant, Work<T> work);
 
