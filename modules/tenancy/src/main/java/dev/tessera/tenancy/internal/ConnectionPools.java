@@ -13,8 +13,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * One pool per database, all logged in as the application role: the shared database's pool and a
- * small one for each tenant that has a database of its own; and per database a small pool of the
- * ledger's own, for its writes on the request path.
+ * small one for each tenant that has a database of its own; and per database a pool of the ledger's
+ * own, for its writes on the request path.
  */
 final class ConnectionPools implements AutoCloseable {
   private final DatabaseServer server;
@@ -45,16 +45,23 @@ final class ConnectionPools implements AutoCloseable {
   }
 
   /**
-   * The ledger's connections to {@code database}: a few, for its writes on the request path (one
-   * statement and its commit each). A batch runs on a connection that ran the last one, with the
-   * ledger functions' plans and the ledger's pages at hand, instead of on whichever of the request
-   * pool's connections the calling thread held last: in the ledger bench, a batch of 115 charges
-   * took 4.2-5.1 ms on one warm connection against 5.6-6.8 ms spread over 128. And the ledger never
-   * waits behind requests' transactions for a connection.
+   * The ledger's connections to {@code database}, for its writes on the request path (one statement
+   * and its commit each). A tenant's own database has one tenant, so one lane of batches: its
+   * ledger pool is no larger than its request pool, or many dedicated databases together could ask
+   * the server for more connections than it allows. A batch runs on a connection that ran the last
+   * one, with the ledger functions' plans and the ledger's pages at hand, instead of on whichever
+   * of the request pool's connections the calling thread held last: in the ledger bench, a batch of
+   * 115 charges took 4.2-5.1 ms on one warm connection against 5.6-6.8 ms spread over 128. And the
+   * ledger never waits behind requests' transactions for a connection.
    */
   DataSource forLedger(String database) {
     return ledgers.computeIfAbsent(
-        database, d -> open(d, server.jdbcUrl(d), "tessera-ledger-", false, ledgerSize, 0));
+        database,
+        d -> {
+          int size =
+              d.equals(server.sharedDatabase()) ? ledgerSize : Math.min(ledgerSize, tenantSize);
+          return open(d, server.jdbcUrl(d), "tessera-ledger-", false, size, 0);
+        });
   }
 
   /**
