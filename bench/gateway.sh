@@ -13,7 +13,7 @@
 # Knobs (environment): DURATION (s per wrk run, 15), WARM_MIN / WARM_MAX / WARM_TOLERANCE (warm-up
 # in 10 s windows at 32 connections: at least 150 s (Portkey 60 s), at most 240 s (Tessera 480 s),
 # until a window is within 5 % of the one before and, for Tessera, at most WARM_JIT (0.5) s of it
-# was spent compiling), THREADS_32 (wrk threads at 32 connections, 2),
+# was spent compiling; streams the same way, at least WARM_STREAM_MIN (30) s, Portkey's 20 s), THREADS_32 (wrk threads at 32 connections, 2),
 # TTFT_N / TTFT_WARMUP (sequential streaming requests measured / discarded, 500 / 200),
 # LOAD_MAX (1-minute load average the run waits for, 1.0), LOAD_WAIT (s to wait at most, 600),
 # RESULTS (file to append to, bench/RESULTS.md),
@@ -146,6 +146,9 @@ check_200 portkey "$PK" "$BODY_UP" -H 'Authorization: Bearer x' -H 'x-portkey-pr
   -H "x-portkey-custom-host: $UP/v1"
 warm_plateau "$PK" "$PK_HEADERS" "$BODY_UP" 60
 PK_WARM="$WARM_CURVE"
+# its streams warmed too, as Tessera's are below
+warm_plateau "$PK" "Authorization: Bearer x|x-portkey-provider: openai|x-portkey-custom-host: $UP/stream/v1" "$BODY_UP_STREAM" 20
+PK_STREAM_WARM="$WARM_CURVE"
 measure portkey "$PK" "$PK_HEADERS" "$BODY_UP"
 ttft portkey "$PK" "{\"authorization\":\"Bearer x\",\"x-portkey-provider\":\"openai\",\"x-portkey-custom-host\":\"$UP/stream/v1\"}" \
   "$BODY_UP_STREAM"
@@ -182,7 +185,11 @@ check_200 tessera-stream "$TV" "$BODY_TS_STREAM" -H "Authorization: Bearer $KEY"
 grep -q 'data: \[DONE\]' "$RUN/check-tessera-stream.out" || die "Tessera stream has no [DONE]"
 warm_plateau "$TV" "Authorization: Bearer $KEY" "$BODY_TS" "${WARM_MIN:-150}" "$TS_PID"
 TS_WARM="$WARM_CURVE"
-node "$BENCH/ttft.mjs" "$TV" "{\"authorization\":\"Bearer $KEY\"}" "$BODY_TS_STREAM" 1000 0 >/dev/null
+# the streaming path's own code (the line reader, the relay, the chunk encoding) warmed like the rest:
+# after 1,000 sequential streams it still ran half-compiled (TTFT 2.2-2.5 ms on the 2-core AMD host),
+# after ~100,000 streams at 32 connections 0.9-1.0 ms (bench/RESULTS.md, notes of 2026-12-07 22:00)
+warm_plateau "$TV" "Authorization: Bearer $KEY" "$BODY_TS_STREAM" "${WARM_STREAM_MIN:-30}" "$TS_PID"
+TS_STREAM_WARM="$WARM_CURVE"
 measure tessera "$TV" "Authorization: Bearer $KEY" "$BODY_TS"
 ttft tessera "$TV" "{\"authorization\":\"Bearer $KEY\"}" "$BODY_TS_STREAM"
 # the same upstream as a priced model: every call holds its worst case and settles (two commits)
@@ -240,7 +247,7 @@ ok7=$(awk -v a="$PR_P50_1" 'BEGIN{print (a<=1500)?1:0}')
   echo '```'
   echo "Load average (1/5/15 min): first seen $LOAD_FIRST; at the start $LOAD_BEFORE (waited ${waited}s); after the run $LOAD_AFTER."
   echo "Tessera: $WAR_INFO. Portkey gateway $PORTKEY_VERSION (@hono/node-server $HONO_VERSION, Node $(node --version), one process, NODE_ENV=production). nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), 1 worker. wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')."
-  echo "wrk: ${DURATION}s per run, 1 connection (-t1) and 32 connections (-t$THREADS_32). Latencies in ms. Warm-up at 32 connections until the throughput stops rising (Tessera: and its JIT compiler spends at most ${WARM_JIT:-0.5} s of a window) — Portkey: $PK_WARM; Tessera: $TS_WARM, then 1,000 streams; the priced model before it is measured: $TS_PRICED_WARM."
+  echo "wrk: ${DURATION}s per run, 1 connection (-t1) and 32 connections (-t$THREADS_32). Latencies in ms. Warm-up at 32 connections until the throughput stops rising (Tessera: and its JIT compiler spends at most ${WARM_JIT:-0.5} s of a window) — Portkey: $PK_WARM, its streams: $PK_STREAM_WARM; Tessera: $TS_WARM, its streams: $TS_STREAM_WARM; the priced model before it is measured: $TS_PRICED_WARM."
   echo
   echo "Telemetry: $TELEMETRY$([[ "$TELEMETRY" == tracing ]] && echo " (sampling $SAMPLING, OTLP to a loopback sink)") — compare the tessera rows of runs with TELEMETRY=off, metrics, tracing."
   echo
