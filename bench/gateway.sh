@@ -13,7 +13,8 @@
 # Knobs (environment): DURATION (s per wrk run, 15), WARM_MIN / WARM_MAX / WARM_TOLERANCE (warm-up
 # in 10 s windows at 32 connections: at least 150 s (Portkey 60 s), at most 240 s (Tessera 480 s),
 # until a window is within 5 % of the one before and, for Tessera, at most WARM_JIT (0.5) s of it
-# was spent compiling; streams the same way, at least WARM_STREAM_MIN (30) s, Portkey's 20 s), THREADS_32 (wrk threads at 32 connections, 2),
+# was spent compiling; streams the same way, at least WARM_STREAM_MIN (30) s, Portkey's 20 s),
+# THREADS_32 (wrk threads at 32 connections, 2),
 # TTFT_N / TTFT_WARMUP (sequential streaming requests measured / discarded, 500 / 200),
 # LOAD_MAX (1-minute load average the run waits for, 1.0), LOAD_WAIT (s to wait at most, 600),
 # RESULTS (file to append to, bench/RESULTS.md),
@@ -141,13 +142,14 @@ wait_http "http://127.0.0.1:$PK_PORT/" 200 30 "$PK_PID" || die "Portkey did not 
 ss -ltnp 2>/dev/null | grep -q "127.0.0.1:$PK_PORT " || die "Portkey is not bound to 127.0.0.1 only"
 say "Portkey $PORTKEY_VERSION on 127.0.0.1:$PK_PORT"
 PK_HEADERS="Authorization: Bearer x|x-portkey-provider: openai|x-portkey-custom-host: $UP/v1"
+PK_STREAM_HEADERS="Authorization: Bearer x|x-portkey-provider: openai|x-portkey-custom-host: $UP/stream/v1"
 PK="http://127.0.0.1:$PK_PORT/v1/chat/completions"
 check_200 portkey "$PK" "$BODY_UP" -H 'Authorization: Bearer x' -H 'x-portkey-provider: openai' \
   -H "x-portkey-custom-host: $UP/v1"
 warm_plateau "$PK" "$PK_HEADERS" "$BODY_UP" 60
 PK_WARM="$WARM_CURVE"
 # its streams warmed too, as Tessera's are below
-warm_plateau "$PK" "Authorization: Bearer x|x-portkey-provider: openai|x-portkey-custom-host: $UP/stream/v1" "$BODY_UP_STREAM" 20
+warm_plateau "$PK" "$PK_STREAM_HEADERS" "$BODY_UP_STREAM" 20
 PK_STREAM_WARM="$WARM_CURVE"
 measure portkey "$PK" "$PK_HEADERS" "$BODY_UP"
 ttft portkey "$PK" "{\"authorization\":\"Bearer x\",\"x-portkey-provider\":\"openai\",\"x-portkey-custom-host\":\"$UP/stream/v1\"}" \

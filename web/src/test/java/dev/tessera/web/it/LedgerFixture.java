@@ -216,9 +216,11 @@ final class LedgerFixture {
   }
 
   /** The single number {@code sql} answers for the tenant (its one parameter). */
-  private static long count(Connection c, String sql, String tenant) throws SQLException {
+  private static long count(Connection c, String sql, Object... parameters) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, tenant);
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -226,10 +228,10 @@ final class LedgerFixture {
     }
   }
 
-  /** The single number {@code sql} answers on the platform's database for one parameter. */
-  long scalar(String sql, String parameter) throws SQLException {
+  /** The single number {@code sql} answers on the platform's database for its parameters. */
+  long scalar(String sql, Object... parameters) throws SQLException {
     try (Connection c = platform.superuser(Platform.DATABASE)) {
-      return count(c, sql, parameter);
+      return count(c, sql, parameters);
     }
   }
 

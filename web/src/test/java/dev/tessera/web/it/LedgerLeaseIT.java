@@ -99,17 +99,16 @@ class LedgerLeaseIT {
     // its event id is time-ordered (V55, V56): a UUID of version 7 and variant 10 whose first 48
     // bits are the millisecond it was written
     assertThat(
-            count(
+            ledger.scalar(
                 "SELECT count(*) FROM public.credit_events WHERE tenant_id = ?::uuid"
-                    + " AND request_id = '"
-                    + served.header("x-request-id")
-                    + "' AND substr(id::text, 15, 1) = '7' AND substr(id::text, 20, 1) IN"
-                    + " ('8', '9', 'a', 'b') AND ('x' || substr(replace(id::text, '-', ''), 1, 12))"
-                    + "::bit(48)::bigint BETWEEN "
-                    + before
-                    + " AND "
-                    + after,
-                tenant))
+                    + " AND request_id = ? AND substr(id::text, 15, 1) = '7'"
+                    + " AND substr(id::text, 20, 1) IN ('8', '9', 'a', 'b')"
+                    + " AND ('x' || substr(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint"
+                    + " BETWEEN ? AND ?",
+                tenant,
+                served.header("x-request-id"),
+                before,
+                after))
         .as("the charge's id: version 7, variant 10, written between " + before + " and " + after)
         .isEqualTo(1);
     assertThat(
