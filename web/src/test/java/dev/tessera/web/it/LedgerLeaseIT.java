@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -423,6 +424,144 @@ class LedgerLeaseIT {
     }
     assertThat(ledger.balance(tenant)).containsExactly(1_000_000, 0);
     assertThat(ledger.assertInvariants(tenant, true)).isZero();
+  }
+
+  /**
+   * A batch of at most four charges is written charge by charge, a larger one by one set statement
+   * (V57). Both must charge the same: the same charges go to two tenants with the same balance and
+   * lease, four at a time to one and with a fifth charge of nothing to the other. They cover a
+   * request charged before, one twice in a batch, one that takes the rest of the lease and some of
+   * the available credit, and one capped at what is left.
+   */
+  @Test
+  void a_small_charge_batch_charges_exactly_as_the_set_statement_does() throws Exception {
+    String small = operator.createTenant("STANDARD");
+    String large = operator.createTenant("STANDARD");
+    Map<String, List<String>> answers = new java.util.HashMap<>();
+    for (String tenant : List.of(small, large)) {
+      ledger.grant(tenant, 1_000_000, null);
+      List<String> seen = new ArrayList<>();
+      boolean padded = tenant.equals(large);
+      try (Connection app = platform.app(Platform.DATABASE)) {
+        app.setAutoCommit(false);
+        IsolationIT.pin(app, tenant);
+        LedgerFixture.execute(
+            app,
+            "SELECT * FROM tessera_meta.billing_lease_take('00000000-0000-0000-0000-0000000000b1',"
+                + " 500000, 1, 1, now() + interval '1 minute', 'test')");
+        app.commit();
+        seen.addAll(leaseCharge(app, tenant, padded, List.of("r0"), List.of(10L)));
+        seen.addAll(
+            leaseCharge(
+                app,
+                tenant,
+                padded,
+                List.of("r0", "r1", "r1", "r2"),
+                List.of(10L, 100_000L, 100_000L, 60_000L)));
+        seen.addAll(leaseCharge(app, tenant, padded, List.of("r3"), List.of(2_000_000L)));
+      }
+      answers.put(tenant, seen);
+    }
+    assertThat(answers.get(small))
+        .as("answers: request, outcome, charged, lease left, available")
+        .containsExactly(
+            "r0 SETTLED 10 124990 875000",
+            "r0 ALREADY_SETTLED 10 0 839990",
+            "r1 SETTLED 100000 0 839990",
+            "r1 ALREADY_SETTLED 100000 0 839990",
+            "r2 SETTLED 60000 0 839990",
+            "r3 SETTLED 839990 0 0")
+        .isEqualTo(answers.get(large));
+    assertThat(chargesOf(small))
+        .as("events: request, amount, balance and hold deltas, reason")
+        .containsExactly(
+            "r0 10 -10 -10 null",
+            "r1 100000 -100000 -100000 null",
+            "r2 60000 -60000 -24990 null",
+            "r3 839990 -839990 0 capped at the credits available")
+        .isEqualTo(chargesOf(large));
+    assertThat(ledger.balance(small)).containsExactly(0, 0).isEqualTo(ledger.balance(large));
+    assertThat(leased(small, "spent")).isEqualTo(125_000).isEqualTo(leased(large, "spent"));
+    ledger.assertInvariants(small, false);
+    ledger.assertInvariants(large, false);
+  }
+
+  /**
+   * One call of billing_lease_charge on the test's lease as the gateway makes it, committed; with
+   * {@code padded}, four more charges of nothing, so that the batch is not a small one.
+   */
+  private static List<String> leaseCharge(
+      Connection app, String tenant, boolean padded, List<String> requests, List<Long> costs)
+      throws SQLException {
+    List<String> reqs = new ArrayList<>(requests);
+    List<Long> amounts = new ArrayList<>(costs);
+    for (int i = 0; padded && i < 4; i++) {
+      reqs.add("pad-" + UUID.randomUUID());
+      amounts.add(0L);
+    }
+    int n = reqs.size();
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        app.prepareStatement(
+            "SELECT request_id, outcome, charged, lease_left, available"
+                + " FROM tessera_meta.billing_lease_charge(?::uuid,"
+                + " '00000000-0000-0000-0000-0000000000b1', now() + interval '1 minute',"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'test')")) {
+      ps.setString(1, tenant);
+      ps.setArray(2, app.createArrayOf("text", reqs.toArray()));
+      ps.setArray(3, app.createArrayOf("int8", amounts.toArray()));
+      ps.setArray(4, app.createArrayOf("uuid", new Object[n]));
+      ps.setArray(5, app.createArrayOf("text", java.util.Collections.nCopies(n, "t").toArray()));
+      ps.setArray(6, app.createArrayOf("text", java.util.Collections.nCopies(n, "m").toArray()));
+      ps.setArray(7, app.createArrayOf("text", java.util.Collections.nCopies(n, "m").toArray()));
+      ps.setArray(8, app.createArrayOf("int4", java.util.Collections.nCopies(n, 9).toArray()));
+      ps.setArray(9, app.createArrayOf("int4", java.util.Collections.nCopies(n, 3).toArray()));
+      ps.setArray(10, app.createArrayOf("int4", java.util.Collections.nCopies(n, 0).toArray()));
+      ps.setArray(
+          11, app.createArrayOf("text", java.util.Collections.nCopies(n, "miss").toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (!rs.getString(1).startsWith("pad-")) {
+            out.add(
+                String.join(
+                    " ",
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5)));
+          }
+        }
+      }
+    }
+    app.commit();
+    return out;
+  }
+
+  /** The tenant's charges but those of nothing, in request order. */
+  private static List<String> chargesOf(String tenant) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = platform.superuser(Platform.DATABASE);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT request_id, amount, balance_delta, hold_delta, reason"
+                    + " FROM public.credit_events WHERE tenant_id = ?::uuid AND type = 'SETTLE'"
+                    + " AND request_id NOT LIKE 'pad-%' ORDER BY request_id")) {
+      ps.setString(1, tenant);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              String.join(
+                  " ",
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  String.valueOf(rs.getString(5))));
+        }
+      }
+    }
+    return out;
   }
 
   private static int status(Api api, String model) {
