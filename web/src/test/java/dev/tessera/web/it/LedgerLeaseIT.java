@@ -522,14 +522,7 @@ class LedgerLeaseIT {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (!rs.getString(1).startsWith("pad-")) {
-            out.add(
-                String.join(
-                    " ",
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5)));
+            out.add(row(rs));
           }
         }
       }
@@ -550,18 +543,20 @@ class LedgerLeaseIT {
       ps.setString(1, tenant);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(
-              String.join(
-                  " ",
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4),
-                  String.valueOf(rs.getString(5))));
+          out.add(row(rs));
         }
       }
     }
     return out;
+  }
+
+  /** The row's columns as text, space-separated ("null" for a null). */
+  private static String row(ResultSet rs) throws SQLException {
+    List<String> columns = new ArrayList<>();
+    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+      columns.add(String.valueOf(rs.getString(i)));
+    }
+    return String.join(" ", columns);
   }
 
   private static int status(Api api, String model) {
