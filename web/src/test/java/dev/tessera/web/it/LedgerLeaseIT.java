@@ -13,6 +13,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -175,7 +177,7 @@ class LedgerLeaseIT {
     LedgerFixture.awaitModel(onA.on(b), model);
 
     Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-    List<String> answered = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> answered = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<?>> workers = new ArrayList<>();
     for (int w = 0; w < 8; w++) {
@@ -437,7 +439,7 @@ class LedgerLeaseIT {
   void a_small_charge_batch_charges_exactly_as_the_set_statement_does() throws Exception {
     String small = operator.createTenant("STANDARD");
     String large = operator.createTenant("STANDARD");
-    Map<String, List<String>> answers = new java.util.HashMap<>();
+    Map<String, List<String>> answers = new HashMap<>();
     for (String tenant : List.of(small, large)) {
       ledger.grant(tenant, 1_000_000, null);
       List<String> seen = new ArrayList<>();
@@ -510,15 +512,14 @@ class LedgerLeaseIT {
       ps.setString(1, tenant);
       ps.setArray(2, app.createArrayOf("text", reqs.toArray()));
       ps.setArray(3, app.createArrayOf("int8", amounts.toArray()));
-      ps.setArray(4, app.createArrayOf("uuid", new Object[n]));
-      ps.setArray(5, app.createArrayOf("text", java.util.Collections.nCopies(n, "t").toArray()));
-      ps.setArray(6, app.createArrayOf("text", java.util.Collections.nCopies(n, "m").toArray()));
-      ps.setArray(7, app.createArrayOf("text", java.util.Collections.nCopies(n, "m").toArray()));
-      ps.setArray(8, app.createArrayOf("int4", java.util.Collections.nCopies(n, 9).toArray()));
-      ps.setArray(9, app.createArrayOf("int4", java.util.Collections.nCopies(n, 3).toArray()));
-      ps.setArray(10, app.createArrayOf("int4", java.util.Collections.nCopies(n, 0).toArray()));
-      ps.setArray(
-          11, app.createArrayOf("text", java.util.Collections.nCopies(n, "miss").toArray()));
+      ps.setArray(4, filled(app, "uuid", n, null));
+      ps.setArray(5, filled(app, "text", n, "t"));
+      ps.setArray(6, filled(app, "text", n, "m"));
+      ps.setArray(7, filled(app, "text", n, "m"));
+      ps.setArray(8, filled(app, "int4", n, 9));
+      ps.setArray(9, filled(app, "int4", n, 3));
+      ps.setArray(10, filled(app, "int4", n, 0));
+      ps.setArray(11, filled(app, "text", n, "miss"));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (!rs.getString(1).startsWith("pad-")) {
@@ -531,15 +532,26 @@ class LedgerLeaseIT {
     return out;
   }
 
+  /** An SQL array of {@code n} times {@code value}. */
+  private static java.sql.Array filled(Connection c, String type, int n, Object value)
+      throws SQLException {
+    return c.createArrayOf(type, Collections.nCopies(n, value).toArray());
+  }
+
   /** The tenant's charges but those of nothing, in request order. */
   private static List<String> chargesOf(String tenant) throws SQLException {
+    return rows(
+        "SELECT request_id, amount, balance_delta, hold_delta, reason"
+            + " FROM public.credit_events WHERE tenant_id = ?::uuid AND type = 'SETTLE'"
+            + " AND request_id NOT LIKE 'pad-%' ORDER BY request_id",
+        tenant);
+  }
+
+  /** The rows {@code sql} answers for the tenant on the platform's database, as by {@link #row}. */
+  private static List<String> rows(String sql, String tenant) throws SQLException {
     List<String> out = new ArrayList<>();
     try (Connection c = platform.superuser(Platform.DATABASE);
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT request_id, amount, balance_delta, hold_delta, reason"
-                    + " FROM public.credit_events WHERE tenant_id = ?::uuid AND type = 'SETTLE'"
-                    + " AND request_id NOT LIKE 'pad-%' ORDER BY request_id")) {
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, tenant);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -604,24 +616,10 @@ class LedgerLeaseIT {
 
   /** The tenant's leases as the database has them, for failure messages. */
   private static List<String> leases(String tenant) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Connection c = platform.superuser(Platform.DATABASE);
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT id, holder, granted, spent, status, expires_at, now(), closed_by"
-                    + " FROM public.credit_leases WHERE tenant_id = ?::uuid ORDER BY created_at")) {
-      ps.setString(1, tenant);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          StringBuilder row = new StringBuilder();
-          for (int i = 1; i <= 8; i++) {
-            row.append(i == 1 ? "" : " ").append(rs.getString(i));
-          }
-          out.add(row.toString());
-        }
-      }
-    }
-    return out;
+    return rows(
+        "SELECT id, holder, granted, spent, status, expires_at, now(), closed_by"
+            + " FROM public.credit_leases WHERE tenant_id = ?::uuid ORDER BY created_at",
+        tenant);
   }
 
   private static long count(String sql, String tenant) throws SQLException {
